@@ -1,0 +1,180 @@
+package io.relocator.worker.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Everything an operator sets under {@code relocator.*}: the node inventory, the concurrency bounds, topics and how
+ * the worker talks to Agents. The README's configuration table lists the same keys; keep both in step.
+ */
+@ConfigMapping(prefix = "relocator")
+public interface RelocatorConfig {
+
+    /** The node inventory, keyed by node id ({@code [a-z0-9][a-z0-9-]{0,62}}). Requests name nodes only by these ids. */
+    Map<String, Node> nodes();
+
+    /** Concurrency bounds. */
+    Concurrency concurrency();
+
+    /**
+     * Named migration types a request may give instead of a number (sent as {@code options/type}). {@code offline=0}
+     * is always known, even when not listed.
+     */
+    Map<String, Integer> migrationTypes();
+
+    /** The local scheduler. */
+    Scheduler scheduler();
+
+    /** Kafka topics the worker reads and writes. */
+    Topics topics();
+
+    /** How the worker talks to the Agents. */
+    Agent agent();
+
+    /** The outgoing MigrationEvents. */
+    Events events();
+
+    /** One Hardware Node of the inventory. */
+    interface Node {
+        /** The node's Agent SOAP endpoint, e.g. {@code https://hn-01.dc1.example:4646}. The Agent called when this node is a source. */
+        String agentUrl();
+
+        /** Address sent as {@code dst/address} when this node is a destination. */
+        String address();
+
+        /** Port sent as {@code dst/port} when this node is a destination (the Agent's XML API over SSL). */
+        @WithDefault("4434")
+        int port();
+
+        /** Protocol sent as {@code dst/protocol} when this node is a destination. */
+        @WithDefault("SSL")
+        String protocol();
+
+        /** The realm (a GUID) of the user below; the system realm by default. */
+        @WithDefault("00000000-0000-0000-0000-000000000000")
+        String realm();
+
+        /** User name to log in to this node's Agent, and sent as {@code dst/login/name} when it is a destination. */
+        String username();
+
+        /** Password of that user: from the environment or a secret, never a file in git. Never logged. */
+        String password();
+
+        /** Override of {@code relocator.concurrency.per-target-node} for migrations into this node. */
+        OptionalInt maxIncoming();
+
+        /** Override of {@code relocator.concurrency.per-source-node} for migrations out of this node. */
+        OptionalInt maxOutgoing();
+
+        /** Override of {@code relocator.agent.connect-timeout} for this node's Agent. */
+        Optional<Duration> connectTimeout();
+
+        /** Override of {@code relocator.agent.receive-timeout} for this node's Agent. */
+        Optional<Duration> receiveTimeout();
+    }
+
+    /** Bounds on migrations running at once. */
+    interface Concurrency {
+        /** Migrations at once into one target node (unless the node sets {@code max-incoming}). */
+        @WithDefault("2")
+        int perTargetNode();
+
+        /** Migrations at once out of one source node (unless the node sets {@code max-outgoing}). */
+        @WithDefault("4")
+        int perSourceNode();
+
+        /** Migrations at once in this worker process, all nodes together. */
+        @WithDefault("1000")
+        int maxInFlight();
+    }
+
+    /** What the scheduler keeps locally. */
+    interface Scheduler {
+        /** Accepted requests that may wait locally for a slot; past it the worker stops reading from Kafka. */
+        @WithDefault("1000")
+        int maxQueued();
+    }
+
+    /** Topic names and how the worker creates them at start-up. */
+    interface Topics {
+        /** Where MigrationRequests arrive. */
+        @WithDefault("migration-requests")
+        String requests();
+
+        /** Where MigrationEvents go. */
+        @WithDefault("migration-events")
+        String events();
+
+        /** Where records that are not a MigrationRequest at all go, unchanged. */
+        @WithDefault("migration-requests-dlq")
+        String deadLetter();
+
+        /** Create missing topics at start-up with the partitions and settings below (never by broker auto-creation). */
+        @WithDefault("true")
+        boolean create();
+
+        /** Partitions of each topic the worker creates. */
+        @WithDefault("6")
+        int partitions();
+
+        /** Replication factor of each topic the worker creates. */
+        @WithDefault("1")
+        short replicationFactor();
+
+        /** Retention of the events and dead-letter topics the worker creates. */
+        @WithDefault("P7D")
+        Duration retention();
+    }
+
+    /** The SOAP client side. */
+    interface Agent {
+        /** Time allowed to open a connection to an Agent. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Time allowed for an Agent's answer once the request is sent; a migration can take hours. */
+        @WithDefault("12h")
+        Duration receiveTimeout();
+
+        /** Namespace of the {@code packet_header} SOAP header (the protocol namespace is the other choice). */
+        @WithDefault("http://www.swsoft.com/webservices/vzl/4.0.0/soap_protocol")
+        String headerNamespace();
+
+        /** {@code packet_header/target}: the Agent operator that serves migrations ({@code vzarelocator} on some Agents). */
+        @WithDefault("relocator")
+        String headerTarget();
+
+        /** Agent error codes that mean "session not valid": the worker logs in again and resends once. */
+        @WithDefault("112")
+        List<Integer> sessionInvalidCodes();
+
+        /** Trust store (PKCS12 or JKS file) for {@code https} agent URLs; the JVM's default trust when absent. */
+        Optional<String> trustStore();
+
+        /** Password of the trust store. */
+        Optional<String> trustStorePassword();
+
+        /** Type of the trust store. */
+        @WithDefault("PKCS12")
+        String trustStoreType();
+
+        /** Skip TLS certificate and host name checks. Insecure; logged loudly at start-up. */
+        @WithDefault("false")
+        boolean trustAll();
+    }
+
+    /** MigrationEvent settings. */
+    interface Events {
+        /** The CloudEvents {@code ce_source} of every event. */
+        @WithName("source")
+        @WithDefault("relocator-worker")
+        String source();
+    }
+}

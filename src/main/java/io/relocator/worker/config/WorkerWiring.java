@@ -1,0 +1,68 @@
+package io.relocator.worker.config;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.relocator.worker.domain.AgentPort;
+import io.relocator.worker.domain.ConcurrencyBounds;
+import io.relocator.worker.domain.EventSink;
+import io.relocator.worker.domain.MigrationRunner;
+import io.relocator.worker.domain.MigrationScheduler;
+import io.relocator.worker.domain.RequestParser;
+
+/** Builds the plain domain objects from the configuration, so the domain package stays free of CDI and config. */
+public class WorkerWiring {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    RequestParser requestParser(ObjectMapper json, RelocatorConfig config) {
+        return new RequestParser(json, config.nodes().keySet(), config.migrationTypes());
+    }
+
+    @Produces
+    @Singleton
+    ConcurrencyBounds concurrencyBounds(RelocatorConfig config) {
+        RelocatorConfig.Concurrency c = config.concurrency();
+        return new ConcurrencyBounds(c.perTargetNode(), c.perSourceNode(), c.maxInFlight(),
+                config.scheduler().maxQueued(),
+                perNode(config, node -> node.maxIncoming().isPresent() ? node.maxIncoming().getAsInt() : null),
+                perNode(config, node -> node.maxOutgoing().isPresent() ? node.maxOutgoing().getAsInt() : null));
+    }
+
+    @Produces
+    @Singleton
+    MigrationScheduler migrationScheduler(ConcurrencyBounds bounds) {
+        return new MigrationScheduler(bounds);
+    }
+
+    @Produces
+    @Singleton
+    MigrationRunner migrationRunner(AgentPort agent, EventSink events, Clock clock) {
+        return new MigrationRunner(agent, events, clock);
+    }
+
+    private static Map<String, Integer> perNode(RelocatorConfig config,
+            Function<RelocatorConfig.Node, Integer> override) {
+        Map<String, Integer> values = new HashMap<>();
+        config.nodes().forEach((id, node) -> {
+            Integer value = override.apply(node);
+            if (value != null) {
+                values.put(id, value);
+            }
+        });
+        return values;
+    }
+}

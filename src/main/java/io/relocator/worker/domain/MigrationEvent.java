@@ -1,0 +1,68 @@
+package io.relocator.worker.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A MigrationEvent as the contract defines it. Built only through the factories below, which keep the per-status
+ * rules (attempt numbering, durationMs only when the Agent was called, error only on FAILED) in one place.
+ */
+public record MigrationEvent(
+        String requestId,
+        String containerId,
+        String sourceNode,
+        String targetNode,
+        Object migrationType,
+        String requestedBy,
+        String reason,
+        MigrationStatus status,
+        int attempt,
+        Instant receivedAt,
+        Instant occurredAt,
+        Long durationMs,
+        Boolean reconciled,
+        MigrationError error) {
+
+    /** An attempt's call to the Agent begins. */
+    public static MigrationEvent started(MigrationRequest request, int attempt, Instant now) {
+        return of(request, MigrationStatus.STARTED, attempt, now, null, null, null);
+    }
+
+    /** The migration completed; {@code firstStart} is when the first attempt began. */
+    public static MigrationEvent completed(MigrationRequest request, int attempts, Instant firstStart, Instant now,
+            boolean reconciled) {
+        return of(request, MigrationStatus.COMPLETED, attempts, now, durationMs(firstStart, now), reconciled, null);
+    }
+
+    /** The migration failed; {@code firstStart} is null when the Agent was never called. */
+    public static MigrationEvent failed(MigrationRequest request, int attempts, Instant firstStart, Instant now,
+            MigrationError error) {
+        return of(request, MigrationStatus.FAILED, attempts, now, durationMs(firstStart, now), false, error);
+    }
+
+    /** A request that was identified but could not be accepted: FAILED with attempt 0, the Agent never called. */
+    public static MigrationEvent rejected(RequestEcho echo, Instant receivedAt, Instant now, MigrationError error) {
+        return new MigrationEvent(echo.requestId(), echo.containerId(), echo.sourceNode(), echo.targetNode(),
+                echo.migrationType(), echo.requestedBy(), echo.reason(), MigrationStatus.FAILED, 0, receivedAt, now,
+                null, false, error);
+    }
+
+    /** The deterministic CloudEvents id: a consumer drops a duplicate by it. */
+    public String cloudEventId() {
+        return requestId + ":" + status + ":" + attempt;
+    }
+
+    public boolean isTerminal() {
+        return status != MigrationStatus.STARTED;
+    }
+
+    private static MigrationEvent of(MigrationRequest r, MigrationStatus status, int attempt, Instant now,
+            Long durationMs, Boolean reconciled, MigrationError error) {
+        return new MigrationEvent(r.requestId(), r.containerId(), r.sourceNode(), r.targetNode(), r.migrationType(),
+                r.requestedBy(), r.reason(), status, attempt, r.receivedAt(), now, durationMs, reconciled, error);
+    }
+
+    private static Long durationMs(Instant firstStart, Instant now) {
+        return firstStart == null ? null : Duration.between(firstStart, now).toMillis();
+    }
+}

@@ -1,0 +1,24 @@
+package io.relocator.worker.domain;
+
+import java.time.Instant;
+
+/**
+ * A valid MigrationRequest (see the contract): every field checked, node ids known to the inventory, the migration
+ * type resolved to its number. Built only by {@link RequestParser}.
+ */
+public record MigrationRequest(
+        String requestId,
+        String containerId,
+        String sourceNode,
+        String targetNode,
+        int migrationType,
+        MigrationOptions options,
+        Instant notAfter,
+        String requestedBy,
+        String reason,
+        Instant receivedAt) {
+
+    public boolean expiredAt(Instant now) {
+        return notAfter != null && now.isAfter(notAfter);
+    }
+}

@@ -1,0 +1,202 @@
+package io.relocator.worker.domain;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Decides when each accepted request may start, and enforces every concurrency bound in one place:
+ * <ul>
+ * <li>at most {@link ConcurrencyBounds#incoming} migrations into a target node, {@link ConcurrencyBounds#outgoing}
+ * out of a source node and {@code maxInFlight} in the process; a slot is held until the task's Uni ends, which is
+ * after the Agent call really finished;</li>
+ * <li>one migration per container at a time, in arrival order;</li>
+ * <li>free capacity goes round-robin over the target nodes that have waiting work (the node served longest ago
+ * first), oldest request first within a node, so a saturated node never holds back requests for the others;</li>
+ * <li>at most {@code maxQueued} requests wait here: {@link #submit} completes only when there is room, which is how
+ * the Kafka consumer is slowed down (its own back-pressure pauses the partitions).</li>
+ * </ul>
+ * All state changes run on one {@link SerialContext}; callers may submit and complete from any thread.
+ */
+public final class MigrationScheduler {
+
+    private static final Logger LOG = Logger.getLogger(MigrationScheduler.class);
+
+    private final ConcurrencyBounds bounds;
+    private final SerialContext context = new SerialContext();
+
+    private final Map<String, Deque<Pending>> queuedByTarget = new HashMap<>();
+    /** Targets never served yet, in arrival order, then the others, least recently served first: the turn order. */
+    private final Set<String> neverServed = new LinkedHashSet<>();
+    private final Set<String> servedLongestAgo = new LinkedHashSet<>();
+    private final Map<String, Deque<Pending>> queuedByContainer = new HashMap<>();
+    private final Set<String> runningContainers = new HashSet<>();
+    private final Map<String, Integer> incoming = new HashMap<>();
+    private final Map<String, Integer> outgoing = new HashMap<>();
+    private final Deque<Runnable> waitingForRoom = new ArrayDeque<>();
+    private int queued;
+    private int inFlight;
+
+    public MigrationScheduler(ConcurrencyBounds bounds) {
+        this.bounds = bounds;
+    }
+
+    /**
+     * Accepts a request; the Uni completes once it is queued here, which may wait until room frees.
+     *
+     * @param work runs the request to its end once it holds its slots; they are released when its Uni terminates
+     */
+    public Uni<Void> submit(MigrationRequest request, Supplier<Uni<Void>> work) {
+        Pending pending = new Pending(request, work);
+        return Uni.createFrom().emitter(accepted -> context.execute(() -> {
+            Runnable admit = () -> {
+                enqueue(pending);
+                accepted.complete(null);
+            };
+            if (queued < bounds.maxQueued() && waitingForRoom.isEmpty()) {
+                admit.run();
+                settle();
+            } else {
+                waitingForRoom.add(admit);
+            }
+        }));
+    }
+
+    /** A consistent copy of the scheduler's counters, taken on its context. */
+    public Uni<SchedulerSnapshot> snapshot() {
+        return Uni.createFrom().emitter(e -> context.execute(() -> e.complete(new SchedulerSnapshot(
+                queued, inFlight, Map.copyOf(incoming), Map.copyOf(outgoing), queuedPerTarget()))));
+    }
+
+    private void enqueue(Pending pending) {
+        queued++;
+        queuedByTarget.computeIfAbsent(pending.request().targetNode(), t -> {
+            if (!servedLongestAgo.contains(t)) {
+                neverServed.add(t); // targets stay in the turn order once seen: the inventory bounds them
+            }
+            return new ArrayDeque<>();
+        }).addLast(pending);
+        queuedByContainer.computeIfAbsent(containerKey(pending.request()), c -> new ArrayDeque<>()).addLast(pending);
+    }
+
+    /**
+     * Starts what the bounds allow. Each round offers one start to every target with waiting work, the one served
+     * longest ago first; rounds repeat until one starts nothing.
+     */
+    private void dispatch() {
+        boolean started = true;
+        while (started && inFlight < bounds.maxInFlight()) {
+            started = false;
+            List<String> turns = new ArrayList<>(neverServed);
+            turns.addAll(servedLongestAgo);
+            for (String target : turns) {
+                if (inFlight >= bounds.maxInFlight()) {
+                    break;
+                }
+                Pending next = takeStartable(target);
+                if (next != null) {
+                    start(next);
+                    neverServed.remove(target);
+                    servedLongestAgo.remove(target);
+                    servedLongestAgo.add(target);
+                    started = true;
+                }
+            }
+        }
+    }
+
+    /** The oldest request for this target whose source has room and whose container is free and next in line. */
+    private Pending takeStartable(String target) {
+        Deque<Pending> waiting = queuedByTarget.get(target);
+        if (waiting == null || count(incoming, target) >= bounds.incoming(target)) {
+            return null;
+        }
+        for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
+            Pending candidate = it.next();
+            String source = candidate.request().sourceNode();
+            if (count(outgoing, source) < bounds.outgoing(source) && isContainerNext(candidate)) {
+                it.remove();
+                if (waiting.isEmpty()) {
+                    queuedByTarget.remove(target);
+                }
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private boolean isContainerNext(Pending candidate) {
+        String container = containerKey(candidate.request());
+        return !runningContainers.contains(container) && queuedByContainer.get(container).peekFirst() == candidate;
+    }
+
+    private void start(Pending pending) {
+        MigrationRequest request = pending.request();
+        String container = containerKey(request);
+        Deque<Pending> sameContainer = queuedByContainer.get(container);
+        sameContainer.pollFirst();
+        if (sameContainer.isEmpty()) {
+            queuedByContainer.remove(container);
+        }
+        runningContainers.add(container);
+        incoming.merge(request.targetNode(), 1, Integer::sum);
+        outgoing.merge(request.sourceNode(), 1, Integer::sum);
+        inFlight++;
+        queued--;
+        Uni.createFrom().<Void> deferred(() -> pending.work().get())
+                .subscribe().with(
+                        done -> context.execute(() -> finish(request)),
+                        failure -> {
+                            LOG.errorf(failure, "Migration of request %s ended with a failure", request.requestId());
+                            context.execute(() -> finish(request));
+                        });
+    }
+
+    private void finish(MigrationRequest request) {
+        runningContainers.remove(containerKey(request));
+        incoming.merge(request.targetNode(), -1, Integer::sum);
+        outgoing.merge(request.sourceNode(), -1, Integer::sum);
+        inFlight--;
+        settle();
+    }
+
+    /** Starts what may start, then lets waiting submitters in as room frees, starting their requests too. */
+    private void settle() {
+        dispatch();
+        while (queued < bounds.maxQueued() && !waitingForRoom.isEmpty()) {
+            waitingForRoom.pollFirst().run();
+            dispatch();
+        }
+    }
+
+    private Map<String, Integer> queuedPerTarget() {
+        Map<String, Integer> perTarget = new HashMap<>();
+        queuedByTarget.forEach((target, requests) -> perTarget.put(target, requests.size()));
+        return perTarget;
+    }
+
+    private static int count(Map<String, Integer> counts, String node) {
+        return counts.getOrDefault(node, 0);
+    }
+
+    private static String containerKey(MigrationRequest request) {
+        return request.containerId().toLowerCase(Locale.ROOT);
+    }
+
+    /** An accepted request and the work that runs it. */
+    private record Pending(MigrationRequest request, Supplier<Uni<Void>> work) {
+    }
+}

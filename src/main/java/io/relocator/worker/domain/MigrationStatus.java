@@ -1,0 +1,18 @@
+package io.relocator.worker.domain;
+
+/** The {@code status} of a MigrationEvent, with the CloudEvents type each is published under. */
+public enum MigrationStatus {
+    STARTED("relocator.migration.started.v1"),
+    COMPLETED("relocator.migration.completed.v1"),
+    FAILED("relocator.migration.failed.v1");
+
+    private final String cloudEventType;
+
+    MigrationStatus(String cloudEventType) {
+        this.cloudEventType = cloudEventType;
+    }
+
+    public String cloudEventType() {
+        return cloudEventType;
+    }
+}

@@ -1,0 +1,15 @@
+package io.relocator.worker.messaging;
+
+/** Channel names, shared by the code, application.properties and the tests. Topics are set per channel. */
+public final class Channels {
+
+    /** Incoming MigrationRequests (topic {@code relocator.topics.requests}). */
+    public static final String REQUESTS = "requests";
+    /** Outgoing MigrationEvents (topic {@code relocator.topics.events}). */
+    public static final String EVENTS = "events";
+    /** Records that are not a MigrationRequest at all (topic {@code relocator.topics.dead-letter}). */
+    public static final String DEAD_LETTER = "dead-letter";
+
+    private Channels() {
+    }
+}

@@ -1,0 +1,176 @@
+package io.relocator.worker.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+
+/**
+ * Plain unit test with a hand-driven fake: each started request waits until the test completes it, so dispatch
+ * order and counts are exact, with no clock and no sleeps.
+ */
+class MigrationSchedulerTest {
+
+    private final List<Started> started = new ArrayList<>();
+    private int sequence;
+
+    @Test
+    void neverExceedsThePerTargetBoundAndStartsTheOldestNext() {
+        MigrationScheduler scheduler = scheduler(2, 10, 100, 100);
+        for (int i = 0; i < 5; i++) {
+            submit(scheduler, "src-" + i, "t");
+        }
+        assertEquals(List.of("r0", "r1"), startedIds());
+        complete("r1");
+        assertEquals(List.of("r0", "r1", "r2"), startedIds());
+        complete("r0");
+        complete("r2");
+        assertEquals(List.of("r0", "r1", "r2", "r3", "r4"), startedIds());
+    }
+
+    @Test
+    void honoursThePerSourceBoundAndPerNodeOverrides() {
+        MigrationScheduler scheduler = new MigrationScheduler(
+                new ConcurrencyBounds(10, 1, 100, 100, Map.of(), Map.of("busy-src", 2)));
+        submit(scheduler, "s", "t1");
+        submit(scheduler, "s", "t2");
+        submit(scheduler, "busy-src", "t3");
+        submit(scheduler, "busy-src", "t4");
+        submit(scheduler, "busy-src", "t5");
+        assertEquals(List.of("r0", "r2", "r3"), startedIds());
+    }
+
+    @Test
+    void honoursTheProcessBound() {
+        MigrationScheduler scheduler = scheduler(5, 5, 3, 100);
+        for (int i = 0; i < 6; i++) {
+            submit(scheduler, "s" + i, "t" + i);
+        }
+        assertEquals(3, started.size());
+        complete("r0");
+        assertEquals(4, started.size());
+    }
+
+    @Test
+    void runsOneMigrationPerContainerInArrivalOrder() {
+        MigrationScheduler scheduler = scheduler(5, 5, 100, 100);
+        String container = "A8A73D01-2969-6B48-9544-5CBF6EA7C554";
+        submit(scheduler, request("first", container, "s", "t1"));
+        submit(scheduler, request("second", container.toLowerCase(), "t1", "t2"));
+        submit(scheduler, request("other", "11111111-2222-3333-4444-555555555555", "s", "t2"));
+        assertEquals(List.of("first", "other"), startedIds());
+        complete("first");
+        assertEquals(List.of("first", "other", "second"), startedIds());
+    }
+
+    @Test
+    void aSaturatedNodeDoesNotHoldBackTheOthers() {
+        MigrationScheduler scheduler = scheduler(2, 100, 1000, 1000);
+        for (int i = 0; i < 50; i++) {
+            submit(scheduler, "src", "slow");
+        }
+        for (int i = 0; i < 3; i++) {
+            submit(scheduler, "src", "f1");
+            submit(scheduler, "src", "f2");
+            submit(scheduler, "src", "f3");
+        }
+        assertEquals(2 + 3 * 2, started.size());
+        assertEquals(6, started.stream().filter(s -> !s.request.targetNode().equals("slow")).count());
+        completeAllFor("f1");
+        completeAllFor("f2");
+        completeAllFor("f3");
+        assertEquals(9, started.stream().filter(s -> !s.request.targetNode().equals("slow")).count());
+        assertEquals(2, started.stream().filter(s -> s.request.targetNode().equals("slow")).count());
+    }
+
+    @Test
+    void sharesFreeCapacityRoundRobinAcrossTargets() {
+        MigrationScheduler scheduler = scheduler(10, 100, 1, 1000);
+        for (String target : List.of("a", "a", "a", "b", "b", "c")) {
+            submit(scheduler, "src", target);
+        }
+        List<String> order = new ArrayList<>();
+        while (started.size() > order.size()) {
+            Started next = started.get(order.size());
+            order.add(next.request.targetNode());
+            next.emitter.complete(null);
+        }
+        assertEquals(List.of("a", "b", "c", "a", "b", "a"), order);
+    }
+
+    @Test
+    void submitWaitsForRoomWhenTheLocalQueueIsFull() {
+        MigrationScheduler scheduler = scheduler(1, 10, 100, 2);
+        submit(scheduler, "s", "t"); // starts at once: the queue is empty again
+        assertTrue(submit(scheduler, "s", "t").get());
+        assertTrue(submit(scheduler, "s", "t").get());
+        AtomicBoolean fourthAccepted = submit(scheduler, "s", "t");
+        assertFalse(fourthAccepted.get(), "accepted although two requests already wait");
+        complete("r0");
+        assertTrue(fourthAccepted.get());
+        assertEquals(List.of("r0", "r1"), startedIds());
+    }
+
+    @Test
+    void releasesSlotsWhenTheWorkFails() {
+        MigrationScheduler scheduler = scheduler(1, 10, 100, 100);
+        submit(scheduler, "s", "t");
+        submit(scheduler, "s", "t");
+        started.get(0).emitter.fail(new IllegalStateException("publishing failed"));
+        assertEquals(List.of("r0", "r1"), startedIds());
+    }
+
+    private MigrationScheduler scheduler(int perTarget, int perSource, int maxInFlight, int maxQueued) {
+        return new MigrationScheduler(
+                new ConcurrencyBounds(perTarget, perSource, maxInFlight, maxQueued, Map.of(), Map.of()));
+    }
+
+    private AtomicBoolean submit(MigrationScheduler scheduler, String source, String target) {
+        String id = "r" + sequence;
+        String container = String.format("00000000-0000-0000-0000-%012d", sequence);
+        return submit(scheduler, request(id, container, source, target));
+    }
+
+    private AtomicBoolean submit(MigrationScheduler scheduler, MigrationRequest request) {
+        sequence++;
+        AtomicBoolean accepted = new AtomicBoolean();
+        scheduler.submit(request, () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
+                .subscribe().with(ok -> accepted.set(true));
+        return accepted;
+    }
+
+    private static MigrationRequest request(String id, String container, String source, String target) {
+        return new MigrationRequest(id, container, source, target, 0, MigrationOptions.NONE, null, null, null,
+                Instant.EPOCH);
+    }
+
+    private List<String> startedIds() {
+        return started.stream().map(s -> s.request.requestId()).toList();
+    }
+
+    private void complete(String requestId) {
+        started.stream().filter(s -> s.request.requestId().equals(requestId)).findFirst().orElseThrow()
+                .emitter.complete(null);
+    }
+
+    private void completeAllFor(String target) {
+        for (int i = 0; i < started.size(); i++) {
+            if (started.get(i).request.targetNode().equals(target)) {
+                started.get(i).emitter.complete(null);
+            }
+        }
+    }
+
+    private record Started(MigrationRequest request, UniEmitter<? super Void> emitter) {
+    }
+}

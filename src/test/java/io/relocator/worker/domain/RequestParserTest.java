@@ -1,0 +1,114 @@
+package io.relocator.worker.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Plain unit test: the parser is pure logic over bytes and the inventory's node ids. */
+class RequestParserTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    private static final String GUID = "a8a73d01-2969-6b48-9544-5cbf6ea7c554";
+
+    private final RequestParser parser = new RequestParser(new ObjectMapper(), Set.of("hn-01", "hn-02"),
+            Map.of("live", 2));
+
+    @Test
+    void acceptsAFullRequest() {
+        var accepted = assertInstanceOf(ParsedRecord.Accepted.class, parse("""
+                {"requestId":"r-1","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02",
+                 "migrationType":"live","options":{"removeSource":true,"force":true,"noStart":false},
+                 "notAfter":"2026-11-28T13:00:00+01:00","requestedBy":"autoscaler","reason":"rebalance",
+                 "somethingNew":42}""".formatted(GUID)));
+        MigrationRequest r = accepted.request();
+        assertEquals("r-1", r.requestId());
+        assertEquals(2, r.migrationType());
+        assertEquals(new MigrationOptions(true, true, false), r.options());
+        assertEquals(Instant.parse("2026-11-28T12:00:00Z"), r.notAfter());
+        assertEquals(NOW, r.receivedAt());
+    }
+
+    @Test
+    void defaultsToOfflineWithoutOptions() {
+        var accepted = assertInstanceOf(ParsedRecord.Accepted.class, parse(minimal("r-2", GUID, "hn-01", "hn-02")));
+        assertEquals(0, accepted.request().migrationType());
+        assertEquals(MigrationOptions.NONE, accepted.request().options());
+        assertNull(accepted.request().notAfter());
+    }
+
+    @Test
+    void sendsWhatIsNotARequestToTheDeadLetterTopic() {
+        assertInstanceOf(ParsedRecord.NotARequest.class, parse("not json {"));
+        assertInstanceOf(ParsedRecord.NotARequest.class, parse("[1,2,3]"));
+        assertInstanceOf(ParsedRecord.NotARequest.class, parse("\"a string\""));
+        assertInstanceOf(ParsedRecord.NotARequest.class, parse("{\"containerId\":\"" + GUID + "\"}"));
+        assertInstanceOf(ParsedRecord.NotARequest.class, parse("{\"requestId\":\"has space\"}"));
+        assertInstanceOf(ParsedRecord.NotARequest.class, parse("{\"requestId\":\"" + "x".repeat(129) + "\"}"));
+        assertInstanceOf(ParsedRecord.NotARequest.class, parser.parse(null, NOW));
+    }
+
+    @Test
+    void rejectsMalformedFieldsWithEveryProblemNamed() {
+        var rejected = assertInstanceOf(ParsedRecord.Rejected.class, parse("""
+                {"requestId":"r-3","containerId":"not-a-guid","sourceNode":"HN_01","targetNode":"hn-02",
+                 "migrationType":-1,"options":{"force":"yes"},"notAfter":"tomorrow","reason":7}"""));
+        assertEquals(ErrorCode.INVALID_REQUEST, rejected.error().code());
+        String message = rejected.error().message();
+        for (String field : new String[] {"containerId", "sourceNode", "migrationType", "options.force", "notAfter",
+                "reason"}) {
+            assertTrue(message.contains(field), () -> field + " not named in: " + message);
+        }
+        assertEquals("not-a-guid", rejected.echo().containerId());
+    }
+
+    @Test
+    void rejectsUnknownNodesAfterWellFormedChecks() {
+        var rejected = assertInstanceOf(ParsedRecord.Rejected.class, parse(minimal("r-4", GUID, "hn-01", "hn-99")));
+        assertEquals(ErrorCode.UNKNOWN_NODE, rejected.error().code());
+        assertTrue(rejected.error().message().contains("hn-99"));
+    }
+
+    @Test
+    void rejectsSameSourceAndTarget() {
+        var rejected = assertInstanceOf(ParsedRecord.Rejected.class, parse(minimal("r-5", GUID, "hn-01", "hn-01")));
+        assertEquals(ErrorCode.INVALID_REQUEST, rejected.error().code());
+    }
+
+    @Test
+    void rejectsARequestThatExpiredBeforeItWasRead() {
+        var rejected = assertInstanceOf(ParsedRecord.Rejected.class, parse("""
+                {"requestId":"r-6","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02",
+                 "notAfter":"2026-11-28T11:59:59Z"}""".formatted(GUID)));
+        assertEquals(ErrorCode.EXPIRED, rejected.error().code());
+    }
+
+    @Test
+    void cutsOverlongStringsInTheEcho() {
+        String longText = "y".repeat(10_000);
+        var rejected = assertInstanceOf(ParsedRecord.Rejected.class, parse("""
+                {"requestId":"r-7","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02",
+                 "requestedBy":"%s"}""".formatted(GUID, longText)));
+        assertEquals(RequestParser.TEXT_LIMIT, rejected.echo().requestedBy().length());
+        assertTrue(rejected.error().message().length() < 200);
+    }
+
+    private ParsedRecord parse(String value) {
+        return parser.parse(value.getBytes(StandardCharsets.UTF_8), NOW);
+    }
+
+    static String minimal(String requestId, String containerId, String source, String target) {
+        return """
+                {"requestId":"%s","containerId":"%s","sourceNode":"%s","targetNode":"%s"}"""
+                .formatted(requestId, containerId, source, target);
+    }
+}

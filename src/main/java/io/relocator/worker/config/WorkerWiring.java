@@ -28,18 +28,18 @@ public class WorkerWiring {
 
     @Produces
     @Singleton
-    RequestParser requestParser(ObjectMapper json, RelocatorConfig config) {
-        return new RequestParser(json, config.nodes().keySet(), config.migrationTypes());
+    RequestParser requestParser(ObjectMapper json, NodeInventory inventory, RelocatorConfig config) {
+        return new RequestParser(json, inventory.ids(), config.migrationTypes());
     }
 
     @Produces
     @Singleton
-    ConcurrencyBounds concurrencyBounds(RelocatorConfig config) {
+    ConcurrencyBounds concurrencyBounds(RelocatorConfig config, NodeInventory inventory) {
         RelocatorConfig.Concurrency c = config.concurrency();
         return new ConcurrencyBounds(c.perTargetNode(), c.perSourceNode(), c.maxInFlight(),
                 config.scheduler().maxQueued(),
-                perNode(config, node -> node.maxIncoming().isPresent() ? node.maxIncoming().getAsInt() : null),
-                perNode(config, node -> node.maxOutgoing().isPresent() ? node.maxOutgoing().getAsInt() : null));
+                perNode(inventory, node -> node.maxIncoming().isPresent() ? node.maxIncoming().getAsInt() : null),
+                perNode(inventory, node -> node.maxOutgoing().isPresent() ? node.maxOutgoing().getAsInt() : null));
     }
 
     @Produces
@@ -54,10 +54,10 @@ public class WorkerWiring {
         return new MigrationRunner(agent, events, clock);
     }
 
-    private static Map<String, Integer> perNode(RelocatorConfig config,
+    private static Map<String, Integer> perNode(NodeInventory inventory,
             Function<RelocatorConfig.Node, Integer> override) {
         Map<String, Integer> values = new HashMap<>();
-        config.nodes().forEach((id, node) -> {
+        inventory.nodes().forEach((id, node) -> {
             Integer value = override.apply(node);
             if (value != null) {
                 values.put(id, value);

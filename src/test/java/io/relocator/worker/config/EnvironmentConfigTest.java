@@ -1,0 +1,60 @@
+package io.relocator.worker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * Proves the environment-variable form of a node block that the README documents, through the same SmallRye Config
+ * mapping the application uses. Not a @QuarkusTest: a process's environment cannot be set from inside it, and the
+ * env source here is the one Quarkus installs, fed with the variables a container would get.
+ */
+class EnvironmentConfigTest {
+
+    @Test
+    void aNodeBlockGivenAsEnvironmentVariables() {
+        String password = UUID.randomUUID().toString();
+        Map<String, String> env = Map.of(
+                "RELOCATOR_NODES__HN_01__AGENT_URL", "https://hn-01.dc1.invalid:4646",
+                "RELOCATOR_NODES__HN_01__ADDRESS", "hn-01.dc1.invalid",
+                "RELOCATOR_NODES__HN_01__PORT", "4433",
+                "RELOCATOR_NODES__HN_01__PROTOCOL", "TCP",
+                "RELOCATOR_NODES__HN_01__USERNAME", "root",
+                "RELOCATOR_NODES__HN_01__PASSWORD", password,
+                "RELOCATOR_NODES__HN_01__MAX_INCOMING", "8",
+                "RELOCATOR_NODES__HN_01__RECEIVE_TIMEOUT", "PT6H",
+                "RELOCATOR_CONCURRENCY_PER_TARGET_NODE", "3");
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new EnvConfigSource(env, 300))
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(RelocatorConfig.class)
+                .build();
+
+        RelocatorConfig relocator = config.getConfigMapping(RelocatorConfig.class);
+        NodeInventory inventory = new NodeInventory(relocator);
+        assertEquals(Set.of("hn-01"), inventory.ids());
+        RelocatorConfig.Node node = inventory.node("hn-01").orElseThrow();
+        assertEquals("https://hn-01.dc1.invalid:4646", node.agentUrl());
+        assertEquals("hn-01.dc1.invalid", node.address());
+        assertEquals(4433, node.port());
+        assertEquals("TCP", node.protocol());
+        assertEquals("00000000-0000-0000-0000-000000000000", node.realm());
+        assertEquals("root", node.username());
+        assertEquals(password, node.password());
+        assertEquals(8, node.maxIncoming().getAsInt());
+        assertTrue(node.maxOutgoing().isEmpty());
+        assertEquals(Duration.ofHours(6), node.receiveTimeout().orElseThrow());
+        assertEquals(3, relocator.concurrency().perTargetNode());
+    }
+}

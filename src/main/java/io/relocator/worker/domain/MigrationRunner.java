@@ -3,6 +3,8 @@ package io.relocator.worker.domain;
 import java.time.Clock;
 import java.time.Instant;
 
+import org.jboss.logging.Logger;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -11,6 +13,8 @@ import io.smallrye.mutiny.Uni;
  * event is acknowledged by the broker, and fails only when an event could not be published.
  */
 public final class MigrationRunner {
+
+    private static final Logger LOG = Logger.getLogger(MigrationRunner.class);
 
     private final AgentPort agent;
     private final EventSink events;
@@ -29,15 +33,23 @@ public final class MigrationRunner {
                     "notAfter passed while the request waited for a slot", true);
             return events.publish(MigrationEvent.failed(request, 0, null, start, expired));
         }
+        LOG.infof("Migration %s started: container %s, %s -> %s", request.requestId(), request.containerId(),
+                request.sourceNode(), request.targetNode());
         return events.publish(MigrationEvent.started(request, 1, start))
                 .chain(() -> agent.migrate(MigrationCall.of(request)))
                 .chain(outcome -> events.publish(terminal(request, outcome, start)));
     }
 
     private MigrationEvent terminal(MigrationRequest request, AgentOutcome outcome, Instant start) {
-        Instant now = clock.instant();
-        return outcome.isCompleted()
-                ? MigrationEvent.completed(request, 1, start, now, false)
-                : MigrationEvent.failed(request, 1, start, now, outcome.error());
+        MigrationEvent event = outcome.isCompleted()
+                ? MigrationEvent.completed(request, 1, start, clock.instant(), false)
+                : MigrationEvent.failed(request, 1, start, clock.instant(), outcome.error());
+        if (outcome.isCompleted()) {
+            LOG.infof("Migration %s completed in %d ms", request.requestId(), event.durationMs());
+        } else {
+            LOG.warnf("Migration %s failed after %d ms: %s %s", request.requestId(), event.durationMs(),
+                    outcome.error().code(), outcome.error().message());
+        }
+        return event;
     }
 }

@@ -1,0 +1,46 @@
+package io.relocator.worker.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Publishes raw records to the requests topic, as an upstream system would, and waits for each to be acknowledged. */
+public final class RequestPublisher implements AutoCloseable {
+
+    public static final String TOPIC = "migration-requests";
+
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    public RequestPublisher(String bootstrap) {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    public void send(String key, String value) {
+        send(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void send(String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(TOPIC, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("could not publish a request", e);
+        }
+    }
+
+    public static String request(String requestId, String containerId, String source, String target) {
+        return """
+                {"requestId":"%s","containerId":"%s","sourceNode":"%s","targetNode":"%s","requestedBy":"test"}"""
+                .formatted(requestId, containerId, source, target);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,43 @@
+package io.relocator.worker.testing;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Configures the application under test with a node inventory whose Agents are the built-in simulator, served over
+ * real HTTP by the same application on 127.0.0.1. The nodes' password is made up for each run, so no credential is
+ * committed; tests read it back from the config to look for leaks.
+ */
+public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final List<String> NODES = List.of("hn-01", "hn-02", "hn-03", "hn-04");
+    public static final int PER_TARGET_BOUND = 2;
+
+    @Override
+    public Map<String, String> start() {
+        String password = UUID.randomUUID() + "-Pw";
+        Map<String, String> config = new HashMap<>();
+        config.put("relocator.simulator.enabled", "true");
+        config.put("relocator.simulator.username", "root");
+        config.put("relocator.simulator.password", password);
+        config.put("relocator.simulator.latency", "PT0.3S");
+        config.put("relocator.concurrency.per-target-node", Integer.toString(PER_TARGET_BOUND));
+        for (String node : NODES) {
+            String prefix = "relocator.nodes." + node + ".";
+            config.put(prefix + "agent-url", "http://127.0.0.1:${quarkus.http.test-port}/simulator/agents/" + node);
+            config.put(prefix + "address", node + ".sim.invalid");
+            config.put(prefix + "username", "root");
+            config.put(prefix + "password", password);
+        }
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // nothing to release: the simulator lives and dies with the application
+    }
+}

@@ -1,0 +1,56 @@
+package io.relocator.worker.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The simulator's admin view over HTTP: place containers, inject faults, read what the simulated Agents saw. */
+public final class SimulatorAdmin {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+
+    public SimulatorAdmin(int port) {
+        this.base = "http://127.0.0.1:" + port + "/simulator/admin";
+    }
+
+    public void placeContainer(String node, String containerId) {
+        call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/containers/" + containerId))
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public void reset() {
+        call(HttpRequest.newBuilder(URI.create(base + "/reset")).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** {@code {"nodes": {"hn-01": {"peakIn": 2, "containers": [...], ...}}, ...}} */
+    public JsonNode stats() {
+        try {
+            return JSON.readTree(call(HttpRequest.newBuilder(URI.create(base + "/stats")).GET()));
+        } catch (IOException e) {
+            throw new AssertionError("the simulator's stats are not JSON", e);
+        }
+    }
+
+    private String call(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new AssertionError("simulator admin answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new AssertionError("simulator admin unreachable", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

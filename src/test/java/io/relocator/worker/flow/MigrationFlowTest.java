@@ -83,7 +83,7 @@ class MigrationFlowTest extends FlowTestSupport {
         }
         assertEquals(SimulatedNodesResource.PER_TARGET_BOUND, highestPeak, "requests ran one at a time");
         containerOf.forEach((requestId, container) -> assertEquals(1,
-                simulator.stats().path("migrateCallsPerContainer").path(container).asInt(),
+                simulator.stats().path("containerMigrateCalls").path(container).asInt(),
                 "one call per migration"));
     }
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The main job on an embedded default, no Docker: builds the worker if needed, starts a real Kafka broker from Maven
+# jars and the worker with its built-in Agent simulator (four simulated nodes, 3 s per migration), publishes a batch
+# across the nodes (one request fails on purpose), prints each event as it arrives and a per-node summary, then stops
+# everything, also on Ctrl-C. Everything listens on 127.0.0.1; files go to target/demo/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WORK="$ROOT/target/demo"
+JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+BROKER="$ROOT/deploy/local/kafka/kafka-broker.sh"
+NODES=(hn-01 hn-02 hn-03 hn-04)
+BOUND=2
+WORKER_PID=""
+
+say() { printf '[demo] %s\n' "$*" >&2; }
+
+stop_all() {
+  if [ -n "$WORKER_PID" ] && kill -0 "$WORKER_PID" 2>/dev/null; then
+    say "stopping the worker"
+    kill -TERM "$WORKER_PID" 2>/dev/null || true
+    wait "$WORKER_PID" 2>/dev/null || true
+  fi
+  "$BROKER" stop "$WORK/kafka" >/dev/null 2>&1 || true
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+  say "building the worker (mvn package -DskipTests)"
+  (cd "$ROOT" && mvn -B -q package -DskipTests)
+fi
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+say "starting Kafka"
+BOOTSTRAP="$("$BROKER" start "$WORK/kafka")"
+PORT="$(free_port 18080)"
+
+# The inventory in environment form, as a container would get it. The password is made up for this run only.
+PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+export KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" QUARKUS_HTTP_PORT="$PORT"
+export RELOCATOR_SIMULATOR_ENABLED=true RELOCATOR_SIMULATOR_USERNAME=root RELOCATOR_SIMULATOR_PASSWORD="$PASSWORD"
+export RELOCATOR_SIMULATOR_LATENCY=3s RELOCATOR_CONCURRENCY_PER_TARGET_NODE="$BOUND"
+for node in "${NODES[@]}"; do
+  var="RELOCATOR_NODES__$(echo "$node" | tr 'a-z-' 'A-Z_')__"
+  export "${var}AGENT_URL=http://127.0.0.1:$PORT/simulator/agents/$node"
+  export "${var}ADDRESS=$node.sim.invalid"
+  export "${var}USERNAME=root"
+  export "${var}PASSWORD=$PASSWORD"
+done
+
+say "starting the worker and the simulator on 127.0.0.1:$PORT (log: target/demo/worker.log)"
+java -Xmx256m -jar "$JAR" >"$WORK/worker.log" 2>&1 &
+WORKER_PID=$!
+
+java -cp "$(cat "$ROOT/deploy/local/kafka/target/classpath.txt")" "$ROOT/deploy/local/DemoRun.java" \
+  "$BOOTSTRAP" "http://127.0.0.1:$PORT" "$(IFS=,; echo "${NODES[*]}")" "$BOUND"

@@ -1,0 +1,188 @@
+package io.relocator.worker.simulator;
+
+import static io.relocator.worker.simulator.AgentNamespaces.ENVM;
+import static io.relocator.worker.simulator.AgentNamespaces.PROTOCOL;
+import static io.relocator.worker.simulator.AgentNamespaces.RELOCATOR;
+import static io.relocator.worker.simulator.AgentNamespaces.SESSIONM;
+import static io.relocator.worker.simulator.AgentNamespaces.SOAP_PROTOCOL;
+import static io.relocator.worker.simulator.AgentNamespaces.TYPES;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import javax.xml.namespace.QName;
+
+import org.jboss.logging.Logger;
+import org.w3c.dom.Element;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers {@code POST /simulator/agents/{node}} as that node's Agent would: {@code sessionm/login},
+ * {@code sessionm/logout}, {@code envm/get_info} and {@code relocator/migrate_v2v}, plus the node's injected fault.
+ * <p>
+ * Runs on the event loop and never blocks it: a migration's latency is a Vert.x timer, so thousands of slow calls
+ * hold no thread. State lives in {@link SimulatedAgents}, which is thread-safe. Bodies are never logged: they carry
+ * base64 passwords.
+ */
+public final class AgentSoapHandler implements Handler<RoutingContext> {
+
+    /** Path parameter naming the simulated node. */
+    static final String NODE_PARAM = "node";
+    private static final Logger LOG = Logger.getLogger(AgentSoapHandler.class);
+
+    /** {@code login} extends types' {@code auth_nameType}: its own children follow in the sessionm namespace. */
+    private static final List<QName> LOGIN_SEQUENCE = List.of(new QName(TYPES, "name"), new QName(TYPES, "domain"),
+            new QName(TYPES, "realm"), new QName(SESSIONM, "password"), new QName(SESSIONM, "expiration"));
+
+    /** The simulated user's security id in the login token: any base64 value will do, no client looks inside. */
+    private static final String USER_SID = Base64.getEncoder().encodeToString("simulator-user".getBytes(UTF_8));
+
+    private final SimulatedAgents agents;
+    private final int sessionInvalidCode;
+    private final SoapEnvelopeReader reader = new SoapEnvelopeReader();
+
+    public AgentSoapHandler(SimulatedAgents agents, int sessionInvalidCode) {
+        this.agents = agents;
+        this.sessionInvalidCode = sessionInvalidCode;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String nodeId = ctx.pathParam(NODE_PARAM);
+        if (!SimulatedAgents.isNodeId(nodeId)) {
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
+        SimulatedNode node = agents.node(nodeId);
+        if (node.fault().mode() == FaultMode.HTTP_503) {
+            ctx.response().setStatusCode(503).end();
+            return;
+        }
+        try {
+            Buffer body = ctx.body().buffer();
+            dispatch(ctx, node, reader.read(body == null ? new byte[0] : body.getBytes()));
+        } catch (AgentFault fault) {
+            LOG.debugf("node %s: fault %d %s", nodeId, fault.code(), fault.getMessage());
+            answer(ctx, 500, SoapReplies.fault(fault.code() == AgentFault.BAD_REQUEST, fault.code(), fault.getMessage()));
+        }
+    }
+
+    private void dispatch(RoutingContext ctx, SimulatedNode node, SoapRequest request) {
+        if (request.is(SESSIONM, "login")) {
+            login(ctx, node, request.body());
+            return;
+        }
+        boolean known = request.is(RELOCATOR, "migrate_v2v") || request.is(ENVM, "get_info")
+                || request.is(SESSIONM, "logout");
+        if (!known) {
+            throw new AgentFault(AgentFault.UNKNOWN_OPERATION, "Unknown operation {"
+                    + request.body().getNamespaceURI() + "}" + request.body().getLocalName());
+        }
+        String session = requireSession(node, request);
+        if (request.is(RELOCATOR, "migrate_v2v")) {
+            migrate(ctx, node, MigrateV2vCall.parse(request.body()));
+        } else if (request.is(ENVM, "get_info")) {
+            getInfo(ctx, node, request.body());
+        } else {
+            node.sessions().remove(session);
+            answer(ctx, 200, SoapReplies.logoutResponse());
+        }
+    }
+
+    private void login(RoutingContext ctx, SimulatedNode node, Element login) {
+        SoapRequest.requireSequence(login, LOGIN_SEQUENCE);
+        byte[] user = SimulatedAgents.decode(SoapRequest.text(login, TYPES, "name").orElse(null));
+        byte[] password = SimulatedAgents.decode(SoapRequest.text(login, SESSIONM, "password").orElse(null));
+        String session = agents.login(node, user, password);
+        LOG.debugf("node %s: login accepted", node.id());
+        answer(ctx, 200, SoapReplies.loginResponse(session, USER_SID));
+    }
+
+    /**
+     * Checks {@code packet_header}: a {@code version} attribute, then {@code target} before {@code session} (the
+     * type is a sequence). Its children are accepted in the protocol or the soap_protocol namespace, because
+     * clients differ in where they put the header and the schemas do not settle its children's namespace.
+     */
+    private String requireSession(SimulatedNode node, SoapRequest request) {
+        Element header = request.packetHeader().orElse(null);
+        String session = header == null ? null : headerText(header, "session");
+        if (session == null || !agents.sessionValid(node, session)) {
+            node.sessionRejects.incrementAndGet();
+            throw new AgentFault(sessionInvalidCode, "Session is not valid or has expired");
+        }
+        if (header.getAttribute("version").isEmpty()) {
+            throw new AgentFault(AgentFault.BAD_REQUEST, "packet_header has no version attribute");
+        }
+        List<String> order = SoapRequest.children(header).stream().map(Element::getLocalName).toList();
+        if (!order.contains("target") || order.lastIndexOf("target") > order.indexOf("session")) {
+            throw new AgentFault(AgentFault.BAD_REQUEST, "packet_header needs target before session");
+        }
+        return session;
+    }
+
+    private static String headerText(Element header, String name) {
+        return SoapRequest.text(header, PROTOCOL, name).or(() -> SoapRequest.text(header, SOAP_PROTOCOL, name))
+                .orElse(null);
+    }
+
+    private void getInfo(RoutingContext ctx, SimulatedNode node, Element body) {
+        node.getInfoCalls.incrementAndGet();
+        List<String> asked = SoapRequest.children(body, ENVM, "eid").stream().map(e -> e.getTextContent().strip())
+                .toList();
+        answer(ctx, 200, SoapReplies.getInfoResponse(agents.containersPresent(node, asked)));
+    }
+
+    private void migrate(RoutingContext ctx, SimulatedNode source, MigrateV2vCall call) {
+        agents.countMigrateCall(source, call.eids());
+        FaultInjection fault = source.fault();
+        SimulatedAgents.Migration migration;
+        try {
+            if (fault.mode() == FaultMode.AGENT_ERROR) {
+                throw new AgentFault(fault.code(), "Injected Agent error on " + source.id());
+            }
+            if (fault.mode() == FaultMode.DROP_BEFORE_MIGRATE) {
+                LOG.debugf("node %s: dropping migrate_v2v of %s unanswered", source.id(), call.eids());
+                ctx.request().connection().close();
+                source.failed.incrementAndGet();
+                return;
+            }
+            migration = agents.beginMigration(source, call);
+        } catch (AgentFault refused) {
+            source.failed.incrementAndGet();
+            throw refused;
+        }
+        LOG.debugf("node %s: migrating %s to %s", source.id(), call.eids(), migration.destination().id());
+        after(ctx, agents.latencyOf(source), () -> {
+            agents.finishMigration(migration);
+            if (fault.mode() == FaultMode.DROP_AFTER_MIGRATE) {
+                ctx.request().connection().close();
+            } else {
+                answer(ctx, 200, SoapReplies.migrateV2vResponse());
+            }
+        });
+    }
+
+    /** Runs the action after the latency on this request's event loop, holding no thread in between. */
+    private static void after(RoutingContext ctx, Duration latency, Runnable action) {
+        long millis = latency.toMillis();
+        if (millis < 1) {
+            action.run();
+        } else {
+            ctx.vertx().setTimer(millis, timerId -> action.run());
+        }
+    }
+
+    /** Writes the reply unless the client has gone: a migration still completes when its caller hung up. */
+    private static void answer(RoutingContext ctx, int status, String xml) {
+        if (ctx.response().closed() || ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/xml; charset=UTF-8").end(xml);
+    }
+}

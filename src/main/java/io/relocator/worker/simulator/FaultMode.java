@@ -1,0 +1,20 @@
+package io.relocator.worker.simulator;
+
+/**
+ * How a simulated node misbehaves on purpose, so the worker's error paths can be tested against a real HTTP exchange.
+ * Set per node by {@code relocator.simulator.nodes."<id>".fault} or {@code PUT /simulator/admin/nodes/{node}/fault}.
+ */
+public enum FaultMode {
+    /** Behave like a healthy Agent. */
+    NONE,
+    /** Answer every {@code migrate_v2v} sent to this node (as source) with an Agent error fault of the node's code. */
+    AGENT_ERROR,
+    /** Refuse every login on this node, whatever the credentials ({@link AgentFault#LOGIN_REFUSED}). */
+    REFUSE_LOGIN,
+    /** Answer every request to this node with HTTP 503 and no SOAP body, as a proxy in front of a dead Agent would. */
+    HTTP_503,
+    /** Carry out each {@code migrate_v2v}, then close the connection instead of answering: the outcome is lost. */
+    DROP_AFTER_MIGRATE,
+    /** Close the connection on each {@code migrate_v2v} without migrating anything. */
+    DROP_BEFORE_MIGRATE
+}

@@ -1,0 +1,182 @@
+package io.relocator.worker.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * The state of every simulated node's Agent in this process: which containers are where, open sessions, migrations
+ * in flight and the counters the admin view reports. Plain Java, so it is tested without Quarkus; the SOAP handler
+ * and the admin routes are its only callers.
+ * <p>
+ * Thread-safe without locks (concurrent maps, atomics): requests for one node may arrive on several event loops.
+ * A container's move is not one atomic step across both nodes, but the busy set below keeps any other migration of it
+ * out until the move is complete, and {@code get_info} during the move sees it on one node or both, never on none.
+ */
+public final class SimulatedAgents {
+
+    private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private final Credentials credentials;
+    private final Duration defaultLatency;
+    private final Map<String, SimulatedNode> nodes = new ConcurrentHashMap<>();
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicLong> migrateCallsByContainer = new ConcurrentHashMap<>();
+
+    /** A migration accepted by {@link #beginMigration} and not yet finished. */
+    record Migration(SimulatedNode source, SimulatedNode destination, List<String> eids) {
+    }
+
+    public SimulatedAgents(Credentials credentials, Duration defaultLatency) {
+        this.credentials = credentials;
+        this.defaultLatency = defaultLatency;
+    }
+
+    /**
+     * The node with this id, created empty on first mention (a route, the configuration or an admin call). Ids are
+     * checked like the worker's inventory ids, so a typo in a URL cannot create a node no address can name.
+     */
+    SimulatedNode node(String id) {
+        if (!isNodeId(id)) {
+            throw new IllegalArgumentException("not a node id: " + id);
+        }
+        return nodes.computeIfAbsent(id, SimulatedNode::new);
+    }
+
+    static boolean isNodeId(String id) {
+        return id != null && NODE_ID.matcher(id).matches();
+    }
+
+    Collection<SimulatedNode> nodes() {
+        return nodes.values();
+    }
+
+    Map<String, AtomicLong> migrateCallsByContainer() {
+        return migrateCallsByContainer;
+    }
+
+    /** Puts a container on a node, taking it off any other: a container exists on one node only. */
+    public void placeContainer(String nodeId, String eid) {
+        nodes.values().forEach(n -> n.containers().remove(eid));
+        node(nodeId).containers().add(eid);
+    }
+
+    public void injectFault(String nodeId, FaultInjection fault) {
+        node(nodeId).fault(fault);
+    }
+
+    public void setLatency(String nodeId, Optional<Duration> latency) {
+        node(nodeId).latency(latency);
+    }
+
+    /** Ends every session of the node, so the next call from a client must log in again. */
+    public void expireSessions(String nodeId) {
+        node(nodeId).sessions().clear();
+    }
+
+    public void resetCounters() {
+        nodes.values().forEach(SimulatedNode::resetCounters);
+        migrateCallsByContainer.clear();
+    }
+
+    /** How long a migration out of this node takes: its own latency, else the simulator-wide one. */
+    Duration latencyOf(SimulatedNode source) {
+        return source.latency().orElse(defaultLatency);
+    }
+
+    /** Opens a session on the node for the decoded user and password, or refuses with {@link AgentFault#LOGIN_REFUSED}. */
+    String login(SimulatedNode node, byte[] user, byte[] password) {
+        node.loginCalls.incrementAndGet();
+        if (node.fault().mode() == FaultMode.REFUSE_LOGIN || !credentials.matches(user, password)) {
+            throw new AgentFault(AgentFault.LOGIN_REFUSED, "Login failed: invalid user name or password");
+        }
+        String session = UUID.randomUUID().toString();
+        node.sessions().add(session);
+        return session;
+    }
+
+    boolean sessionValid(SimulatedNode node, String session) {
+        return session != null && node.sessions().contains(session);
+    }
+
+    /** Counts a {@code migrate_v2v} call that carried a valid session, on the node and per container. */
+    void countMigrateCall(SimulatedNode source, List<String> eids) {
+        source.migrateCalls.incrementAndGet();
+        eids.forEach(eid -> migrateCallsByContainer.computeIfAbsent(eid, k -> new AtomicLong()).incrementAndGet());
+    }
+
+    /**
+     * Checks a migration as an Agent would before copying anything and marks its containers busy; the caller must
+     * {@link #finishMigration} it. Throws {@link AgentFault} with a distinct code for each refusal.
+     */
+    Migration beginMigration(SimulatedNode source, MigrateV2vCall call) {
+        SimulatedNode destination = nodes.get(call.destinationNodeId());
+        if (destination == null) {
+            throw new AgentFault(AgentFault.UNKNOWN_DESTINATION, "Unknown destination host " + call.dstAddress());
+        }
+        if (destination == source) {
+            throw new AgentFault(AgentFault.SAME_NODE, "Destination is the source node");
+        }
+        if (!credentials.matches(decode(call.dstName()), decode(call.dstPassword()))) {
+            throw new AgentFault(AgentFault.DESTINATION_LOGIN_REFUSED, "Cannot log in to destination node");
+        }
+        reserve(call.eids());
+        List<String> missing = call.eids().stream().filter(eid -> !source.containers().contains(eid)).toList();
+        if (!missing.isEmpty()) {
+            call.eids().forEach(busy::remove);
+            throw new AgentFault(AgentFault.CONTAINER_NOT_FOUND, "Environment does not exist: " + missing.get(0));
+        }
+        source.startOutgoing();
+        destination.startIncoming();
+        return new Migration(source, destination, call.eids());
+    }
+
+    /** Moves the containers to the destination and frees them; called once per begun migration. */
+    void finishMigration(Migration migration) {
+        for (String eid : migration.eids()) {
+            migration.destination().containers().add(eid);
+            migration.source().containers().remove(eid);
+            busy.remove(eid);
+        }
+        migration.source().inFlightOut.decrementAndGet();
+        migration.destination().inFlightIn.decrementAndGet();
+        migration.source().completed.incrementAndGet();
+    }
+
+    /** The containers of the node among those asked for, in the order asked; all of them when none is named. */
+    List<String> containersPresent(SimulatedNode node, List<String> eids) {
+        if (eids.isEmpty()) {
+            return List.copyOf(node.containers());
+        }
+        return eids.stream().filter(node.containers()::contains).distinct().toList();
+    }
+
+    private void reserve(List<String> eids) {
+        List<String> taken = new ArrayList<>();
+        for (String eid : eids) {
+            if (!busy.add(eid)) {
+                taken.forEach(busy::remove);
+                throw new AgentFault(AgentFault.CONTAINER_BUSY, "Environment is locked by another operation: " + eid);
+            }
+            taken.add(eid);
+        }
+    }
+
+    /** Decodes base64 from the wire; anything undecodable can never match, so it becomes an empty value. */
+    static byte[] decode(String base64) {
+        try {
+            return base64 == null ? new byte[0] : Base64.getMimeDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            return new byte[0];
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.relocator.worker.simulator;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One simulated Hardware Node: the containers on it, its Agent's open sessions, its injected fault and its counters.
+ * <p>
+ * Thread-safe: Quarkus spreads HTTP connections over several event loops, so two requests for the same node can run
+ * at once on different threads. Every field is a concurrent collection, an atomic or a volatile reference to an
+ * immutable value; no method blocks.
+ */
+final class SimulatedNode {
+
+    private final String id;
+    private final Set<String> containers = ConcurrentHashMap.newKeySet();
+    private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+    private volatile FaultInjection fault = FaultInjection.NONE;
+    private volatile Optional<Duration> latency = Optional.empty();
+
+    final AtomicLong migrateCalls = new AtomicLong();
+    final AtomicLong loginCalls = new AtomicLong();
+    final AtomicLong getInfoCalls = new AtomicLong();
+    final AtomicLong sessionRejects = new AtomicLong();
+    final AtomicLong completed = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicInteger inFlightIn = new AtomicInteger();
+    final AtomicInteger inFlightOut = new AtomicInteger();
+    final AtomicInteger peakIn = new AtomicInteger();
+    final AtomicInteger peakOut = new AtomicInteger();
+
+    SimulatedNode(String id) {
+        this.id = id;
+    }
+
+    String id() {
+        return id;
+    }
+
+    Set<String> containers() {
+        return containers;
+    }
+
+    Set<String> sessions() {
+        return sessions;
+    }
+
+    FaultInjection fault() {
+        return fault;
+    }
+
+    void fault(FaultInjection fault) {
+        this.fault = fault;
+    }
+
+    Optional<Duration> latency() {
+        return latency;
+    }
+
+    void latency(Optional<Duration> latency) {
+        this.latency = latency;
+    }
+
+    /** Counts one more incoming migration and keeps the highest number ever seen at once. */
+    void startIncoming() {
+        peakIn.accumulateAndGet(inFlightIn.incrementAndGet(), Math::max);
+    }
+
+    /** Counts one more outgoing migration and keeps the highest number ever seen at once. */
+    void startOutgoing() {
+        peakOut.accumulateAndGet(inFlightOut.incrementAndGet(), Math::max);
+    }
+
+    /** Clears counters and peaks; containers, sessions, fault and latency stay, so a test can reset between phases. */
+    void resetCounters() {
+        for (AtomicLong counter : new AtomicLong[] {migrateCalls, loginCalls, getInfoCalls, sessionRejects,
+                completed, failed}) {
+            counter.set(0);
+        }
+        // A migration still running keeps counting: the peak restarts from what is in flight now.
+        peakIn.set(inFlightIn.get());
+        peakOut.set(inFlightOut.get());
+    }
+}

@@ -1,0 +1,117 @@
+package io.relocator.worker.simulator;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The simulator's admin view under {@code /simulator/admin}: read-only statistics for assertions, and a few calls that
+ * set a test up (place containers, inject faults, set latency, expire sessions, reset counters). JSON through Vert.x
+ * {@link JsonObject}. Runs on the event loop; all state is in the thread-safe {@link SimulatedAgents}.
+ * Unauthenticated by design: it exists only when the simulator is enabled, on the loopback HTTP listener.
+ */
+final class SimulatorAdminRoutes {
+
+    static final String BASE = "/simulator/admin";
+
+    private final SimulatedAgents agents;
+
+    SimulatorAdminRoutes(SimulatedAgents agents) {
+        this.agents = agents;
+    }
+
+    /** Adds the admin routes; {@code body} must read request bodies (the PUT calls carry JSON). */
+    void mount(Router router, Handler<RoutingContext> body) {
+        router.get(BASE + "/stats").handler(ctx -> json(ctx, stats()));
+        router.put(BASE + "/nodes/:node/containers/:eid").handler(ctx -> done(ctx,
+                () -> agents.placeContainer(ctx.pathParam("node"), ctx.pathParam("eid"))));
+        router.delete(BASE + "/nodes/:node/containers/:eid").handler(ctx -> done(ctx,
+                () -> agents.node(ctx.pathParam("node")).containers().remove(ctx.pathParam("eid"))));
+        router.put(BASE + "/nodes/:node/fault").handler(body).handler(ctx -> done(ctx,
+                () -> agents.injectFault(ctx.pathParam("node"), faultFrom(jsonBody(ctx)))));
+        router.put(BASE + "/nodes/:node/latency").handler(body).handler(ctx -> done(ctx,
+                () -> agents.setLatency(ctx.pathParam("node"), latencyFrom(jsonBody(ctx)))));
+        router.post(BASE + "/nodes/:node/expire-sessions").handler(ctx -> done(ctx,
+                () -> agents.expireSessions(ctx.pathParam("node"))));
+        router.post(BASE + "/reset").handler(ctx -> done(ctx, agents::resetCounters));
+    }
+
+    /** Per node counters and containers, per container migrate calls, and totals; keys sorted for stable output. */
+    JsonObject stats() {
+        JsonObject nodes = new JsonObject();
+        JsonObject totals = new JsonObject().put("migrateCalls", 0L).put("loginCalls", 0L).put("getInfoCalls", 0L);
+        agents.nodes().stream().sorted(Comparator.comparing(SimulatedNode::id)).forEach(node -> {
+            JsonObject n = nodeStats(node);
+            nodes.put(node.id(), n);
+            totals.fieldNames().forEach(k -> totals.put(k, totals.getLong(k) + n.getLong(k)));
+        });
+        Map<String, Object> perContainer = new TreeMap<>();
+        agents.migrateCallsByContainer().forEach((eid, calls) -> perContainer.put(eid, calls.get()));
+        return new JsonObject().put("nodes", nodes).put("totals", totals)
+                .put("containerMigrateCalls", new JsonObject(perContainer));
+    }
+
+    private JsonObject nodeStats(SimulatedNode node) {
+        JsonObject n = new JsonObject().put("containers", new TreeSet<>(node.containers()).stream().toList());
+        counters(node).forEach((name, value) -> n.put(name, value.get()));
+        return n.put("inFlightIn", node.inFlightIn.get()).put("inFlightOut", node.inFlightOut.get())
+                .put("peakIn", node.peakIn.get()).put("peakOut", node.peakOut.get())
+                .put("fault", node.fault().mode().name()).put("faultCode", node.fault().code())
+                .put("latencyMs", agents.latencyOf(node).toMillis());
+    }
+
+    private static Map<String, AtomicLong> counters(SimulatedNode node) {
+        Map<String, AtomicLong> counters = new LinkedHashMap<>();
+        counters.put("migrateCalls", node.migrateCalls);
+        counters.put("loginCalls", node.loginCalls);
+        counters.put("getInfoCalls", node.getInfoCalls);
+        counters.put("sessionRejects", node.sessionRejects);
+        counters.put("completed", node.completed);
+        counters.put("failed", node.failed);
+        return counters;
+    }
+
+    private static FaultInjection faultFrom(JsonObject body) {
+        FaultMode mode = FaultMode.valueOf(body.getString("fault", FaultMode.NONE.name()));
+        return new FaultInjection(mode, body.getInteger("code", FaultInjection.DEFAULT_CODE));
+    }
+
+    /** {@code {"millis": 300}} sets the node's latency; {@code {}} or a null goes back to the simulator-wide one. */
+    private static Optional<Duration> latencyFrom(JsonObject body) {
+        return Optional.ofNullable(body.getLong("millis")).map(Duration::ofMillis);
+    }
+
+    private static JsonObject jsonBody(RoutingContext ctx) {
+        JsonObject json = ctx.body().asJsonObject();
+        if (json == null) {
+            throw new IllegalArgumentException("a JSON object body is required");
+        }
+        return json;
+    }
+
+    /** Runs a setup action and answers 204, or 400 when the request's JSON or values are not usable. */
+    private static void done(RoutingContext ctx, Runnable action) {
+        try {
+            action.run();
+            ctx.response().setStatusCode(204).end();
+        } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
+            ctx.response().setStatusCode(400);
+            json(ctx, new JsonObject().put("error", "bad request: " + e.getMessage()));
+        }
+    }
+
+    private static void json(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+    }
+}

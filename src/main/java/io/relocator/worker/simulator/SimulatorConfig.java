@@ -1,0 +1,60 @@
+package io.relocator.worker.simulator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The Agent simulator's settings, {@code relocator.simulator.*}. The simulator is for tests, demos and benchmarks;
+ * production leaves it disabled (the default), and then none of its routes exist.
+ */
+@ConfigMapping(prefix = "relocator.simulator")
+public interface SimulatorConfig {
+
+    /** Whether to serve the simulated Agents at {@code /simulator/agents/{node}} and the admin view at {@code /simulator/admin}. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** The user name every simulated Agent accepts, at login and as {@code dst} credentials of a migration. */
+    @WithDefault("root")
+    String username();
+
+    /**
+     * The password every simulated Agent accepts. No default: without one every login and every migration is refused
+     * (and start-up says so). Set it from the environment, never in a committed file. Never logged.
+     */
+    Optional<String> password();
+
+    /** How long a migration takes when its source node sets no latency of its own; served by a timer, no thread held. */
+    @WithDefault("0s")
+    Duration latency();
+
+    /** The Agent error code answered for a missing, unknown or expired session (the worker then logs in again). */
+    @WithDefault("112")
+    int sessionInvalidCode();
+
+    /** Per node settings, keyed by node id; a node not listed here exists as soon as a request or admin call names it. */
+    Map<String, Node> nodes();
+
+    /** One simulated node. */
+    interface Node {
+
+        /** Containers (GUIDs) on this node at start-up. */
+        Optional<List<String>> containers();
+
+        /** How long a migration out of this node takes; overrides {@code relocator.simulator.latency}. */
+        Optional<Duration> latency();
+
+        /** The fault this node injects from start-up; changeable later through the admin view. */
+        @WithDefault("NONE")
+        FaultMode fault();
+
+        /** The Agent error code answered by {@code fault=AGENT_ERROR}. */
+        @WithDefault("500")
+        int faultCode();
+    }
+}

@@ -1,0 +1,59 @@
+package io.relocator.worker.simulator;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Puts the Agent simulator on the Quarkus HTTP server when {@code relocator.simulator.enabled=true}: the SOAP
+ * endpoint of every simulated node at {@code POST /simulator/agents/{node}} and the admin view under
+ * {@code /simulator/admin}. Tests call {@link #mount} on a bare Vert.x router, so they exercise the same wiring.
+ */
+@ApplicationScoped
+public class SimulatorRoutes {
+
+    /** The path of node {@code {node}}'s simulated Agent, as the worker's {@code agent-url} names it. */
+    public static final String AGENT_PATH = "/simulator/agents/:" + AgentSoapHandler.NODE_PARAM;
+    /** Bodies are a few kilobytes; a larger one is refused before it is buffered. */
+    static final long MAX_BODY_BYTES = 256 * 1024;
+    private static final Logger LOG = Logger.getLogger(SimulatorRoutes.class);
+
+    void init(@Observes Router router, SimulatorConfig config) {
+        if (!config.enabled()) {
+            return;
+        }
+        Credentials credentials = new Credentials(config.username(), config.password());
+        if (!credentials.passwordConfigured()) {
+            LOG.warn("Agent simulator: relocator.simulator.password is not set, every login and migration is refused");
+        }
+        SimulatedAgents agents = new SimulatedAgents(credentials, config.latency());
+        configureNodes(agents, config);
+        mount(router, agents, config.sessionInvalidCode());
+        LOG.infof("Agent simulator enabled at %s for nodes %s", AGENT_PATH, config.nodes().keySet());
+    }
+
+    /** Adds the simulator's routes to a router: shared by the Quarkus bean and the plain Vert.x tests. */
+    public static void mount(Router router, SimulatedAgents agents, int sessionInvalidCode) {
+        // No file uploads: a body handler that accepts them writes temporary files.
+        Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        router.post(AGENT_PATH).handler(body).handler(new AgentSoapHandler(agents, sessionInvalidCode));
+        new SimulatorAdminRoutes(agents).mount(router, body);
+    }
+
+    private static void configureNodes(SimulatedAgents agents, SimulatorConfig config) {
+        config.nodes().forEach((id, node) -> {
+            agents.node(id);
+            node.containers().orElse(List.of()).forEach(eid -> agents.placeContainer(id, eid));
+            agents.setLatency(id, node.latency());
+            agents.injectFault(id, new FaultInjection(node.fault(), node.faultCode()));
+        });
+    }
+}

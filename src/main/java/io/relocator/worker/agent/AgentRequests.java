@@ -1,0 +1,115 @@
+package io.relocator.worker.agent;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.relocator.worker.agent.soap.envm.GetInfo;
+import io.relocator.worker.agent.soap.header.PacketHeader;
+import io.relocator.worker.agent.soap.relocator.FlagType;
+import io.relocator.worker.agent.soap.relocator.MigrateV2V;
+import io.relocator.worker.agent.soap.relocator.V2VMigrateOptionsType;
+import io.relocator.worker.agent.soap.sessionm.Login;
+import io.relocator.worker.agent.soap.types.AuthNameType;
+import io.relocator.worker.agent.soap.types.ConnectionInfoType;
+import io.relocator.worker.agent.soap.types.EidListType;
+import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.domain.MigrationCall;
+import io.relocator.worker.domain.MigrationOptions;
+
+/**
+ * Builds the Agent request bodies and headers. User names and passwords are set as bytes: JAXB writes the
+ * {@code xs:base64Binary} elements as their base64 form, which is what the Agent expects.
+ */
+public final class AgentRequests {
+
+    public static final String PROTOCOL_VERSION = "4.0.0";
+    /** The operator that answers get_info. */
+    static final String ENVM_TARGET = "envm";
+
+    private final String prefix = UUID.randomUUID().toString().substring(0, 8) + "-";
+    private final AtomicLong packets = new AtomicLong();
+    private final String migrationTarget;
+
+    /** @param migrationTarget {@code packet_header/target} of migrations ({@code relocator.agent.header-target}) */
+    public AgentRequests(String migrationTarget) {
+        this.migrationTarget = migrationTarget;
+    }
+
+    /** {@code sessionm/login} with a node's own credentials. */
+    public Login login(RelocatorConfig.Node node) {
+        Login login = new Login();
+        login.setName(bytes(node.username()));
+        login.setRealm(node.realm());
+        login.setPassword(bytes(node.password()));
+        return login;
+    }
+
+    /** {@code relocator/migrate_v2v}: the Container to the target node, with the target's connection and login. */
+    public MigrateV2V migrateV2V(MigrationCall call, RelocatorConfig.Node target) {
+        MigrateV2V body = new MigrateV2V();
+        body.setOptions(options(call.options(), call.migrationType()));
+        EidListType eids = new EidListType();
+        eids.getEid().add(call.containerId());
+        body.setEidList(eids);
+        body.setDst(destination(target));
+        return body;
+    }
+
+    /** {@code envm/get_info} about one Container. */
+    public GetInfo getInfo(String containerId) {
+        GetInfo body = new GetInfo();
+        body.getEid().add(containerId);
+        return body;
+    }
+
+    public PacketHeader migrationHeader(String session) {
+        return header(migrationTarget, session);
+    }
+
+    public PacketHeader getInfoHeader(String session) {
+        return header(ENVM_TARGET, session);
+    }
+
+    private PacketHeader header(String target, String session) {
+        PacketHeader header = new PacketHeader();
+        header.setVersion(PROTOCOL_VERSION);
+        header.setId(prefix + packets.incrementAndGet());
+        header.setTarget(target);
+        header.setSession(session);
+        return header;
+    }
+
+    private static V2VMigrateOptionsType options(MigrationOptions options, int migrationType) {
+        V2VMigrateOptionsType agentOptions = new V2VMigrateOptionsType();
+        MigrationOptions given = options == null ? MigrationOptions.NONE : options;
+        if (given.force()) {
+            agentOptions.setForce(new FlagType());
+        }
+        if (given.noStart()) {
+            agentOptions.setNostart(new FlagType());
+        }
+        if (given.removeSource()) {
+            agentOptions.setRemove(Boolean.TRUE);
+        }
+        agentOptions.setType(migrationType);
+        return agentOptions;
+    }
+
+    private static ConnectionInfoType destination(RelocatorConfig.Node target) {
+        ConnectionInfoType dst = new ConnectionInfoType();
+        dst.setProtocol(target.protocol());
+        dst.setAddress(target.address());
+        dst.setPort((long) target.port());
+        AuthNameType login = new AuthNameType();
+        login.setName(bytes(target.username()));
+        login.setRealm(target.realm());
+        dst.setLogin(login);
+        dst.setPassword(bytes(target.password()));
+        return dst;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,56 @@
+package io.relocator.worker.agent;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+import io.relocator.worker.config.RelocatorConfig;
+
+/** Inventory entries and agent settings for tests; passwords are made up at run time. */
+final class TestConfig {
+
+    static final String SYSTEM_REALM = "00000000-0000-0000-0000-000000000000";
+    static final String SOAP_PROTOCOL_NS = "http://www.swsoft.com/webservices/vzl/4.0.0/soap_protocol";
+    static final String PROTOCOL_NS = "http://www.swsoft.com/webservices/vzl/4.0.0/protocol";
+
+    private TestConfig() {
+    }
+
+    record Node(String agentUrl, String address, int port, String protocol, String realm, String username,
+            String password, OptionalInt maxIncoming, OptionalInt maxOutgoing, Optional<Duration> connectTimeout,
+            Optional<Duration> receiveTimeout) implements RelocatorConfig.Node {
+
+        Node withMaxOutgoing(int max) {
+            return new Node(agentUrl, address, port, protocol, realm, username, password, maxIncoming,
+                    OptionalInt.of(max), connectTimeout, receiveTimeout);
+        }
+
+        Node withReceiveTimeout(Duration timeout) {
+            return new Node(agentUrl, address, port, protocol, realm, username, password, maxIncoming, maxOutgoing,
+                    connectTimeout, Optional.of(timeout));
+        }
+    }
+
+    record Agent(Duration connectTimeout, Duration receiveTimeout, String headerNamespace, String headerTarget,
+            List<Integer> sessionInvalidCodes, Optional<String> trustStore, Optional<String> trustStorePassword,
+            String trustStoreType, boolean trustAll) implements RelocatorConfig.Agent {
+
+        Agent withHeaderNamespace(String namespace) {
+            return new Agent(connectTimeout, receiveTimeout, namespace, headerTarget, sessionInvalidCodes, trustStore,
+                    trustStorePassword, trustStoreType, trustAll);
+        }
+    }
+
+    static Node node(String agentUrl, String address) {
+        return new Node(agentUrl, address, 4434, "SSL", SYSTEM_REALM, "vzagent-" + address.substring(0, 5),
+                "pw-" + UUID.randomUUID(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    static Agent agent() {
+        return new Agent(Duration.ofSeconds(2), Duration.ofSeconds(20), SOAP_PROTOCOL_NS, "relocator", List.of(112),
+                Optional.empty(), Optional.empty(), "PKCS12", false);
+    }
+}

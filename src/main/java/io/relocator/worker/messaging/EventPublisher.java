@@ -10,6 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -34,7 +35,8 @@ public class EventPublisher implements EventSink {
     public EventPublisher(@Channel(Channels.EVENTS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
             MutinyEmitter<byte[]> emitter, ObjectMapper json, RelocatorConfig config) {
         this.emitter = emitter;
-        this.json = json;
+        // Absent, not null: a field the contract leaves out of an event (durationMs before any call, error on success).
+        this.json = json.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
         this.source = config.events().source();
     }
 

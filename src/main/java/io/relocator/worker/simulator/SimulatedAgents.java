@@ -42,7 +42,8 @@ public final class SimulatedAgents {
     }
 
     /**
-     * The node with this id, created empty on first mention (a route, the configuration or an admin call). Ids are
+     * The node with this id, created empty on first mention (a route, a destination address, the configuration or an
+     * admin call). Ids are
      * checked like the worker's inventory ids, so a typo in a URL cannot create a node no address can name.
      */
     SimulatedNode node(String id) {
@@ -119,7 +120,9 @@ public final class SimulatedAgents {
      * {@link #finishMigration} it. Throws {@link AgentFault} with a distinct code for each refusal.
      */
     Migration beginMigration(SimulatedNode source, MigrateV2vCall call) {
-        SimulatedNode destination = nodes.get(call.destinationNodeId());
+        // Any address whose first label is a node id names a simulated node (created on first mention, as a route
+        // does): the worker's inventory, not the simulator's, decides which nodes exist.
+        SimulatedNode destination = isNodeId(call.destinationNodeId()) ? node(call.destinationNodeId()) : null;
         if (destination == null) {
             throw new AgentFault(AgentFault.UNKNOWN_DESTINATION, "Unknown destination host " + call.dstAddress());
         }

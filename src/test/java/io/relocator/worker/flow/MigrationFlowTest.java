@@ -94,6 +94,7 @@ class MigrationFlowTest extends FlowTestSupport {
         String good1 = UUID.randomUUID().toString();
         String good2 = UUID.randomUUID().toString();
         String absent = UUID.randomUUID().toString();
+        String onUnknownNode = UUID.randomUUID().toString();
         simulator.placeContainer("hn-01", good1);
         simulator.placeContainer("hn-03", good2);
         byte[] notJson = ("not json at all " + run).getBytes(StandardCharsets.UTF_8);
@@ -101,15 +102,17 @@ class MigrationFlowTest extends FlowTestSupport {
         try (RequestPublisher requests = new RequestPublisher(bootstrap)) {
             requests.send(good1, request(run + "-good1", good1, "hn-01", "hn-02"));
             requests.send(absent, request(run + "-agent-error", absent, "hn-02", "hn-03"));
-            requests.send("k-unknown", request(run + "-unknown-node", UUID.randomUUID().toString(), "hn-01", "hn-77"));
+            requests.send("k-unknown", request(run + "-unknown-node", onUnknownNode, "hn-01", "hn-77"));
             requests.send("k-invalid", request(run + "-invalid", "not-a-guid", "hn-01", "hn-02"));
+            requests.send("k-no-container", "{\"requestId\":\"" + run + "-no-container\",\"sourceNode\":\"hn-01\","
+                    + "\"targetNode\":\"hn-02\"}");
             requests.send("k-not-json", notJson);
             requests.send("k-not-object", notObject);
             requests.send(good2, request(run + "-good2", good2, "hn-03", "hn-04"));
         }
 
         Map<String, List<PublishedEvent>> events = eventsFor(bootstrap, Set.of(run + "-good1", run + "-good2",
-                run + "-agent-error", run + "-unknown-node", run + "-invalid"));
+                run + "-agent-error", run + "-unknown-node", run + "-invalid", run + "-no-container"));
         assertEquals("COMPLETED", last(events, run + "-good1").status());
         assertEquals("COMPLETED", last(events, run + "-good2").status());
 
@@ -120,9 +123,10 @@ class MigrationFlowTest extends FlowTestSupport {
         assertEquals("hn-02", agentError.path("error").path("node").asText());
         assertEquals(1, agentError.path("attempt").asInt());
 
-        assertRejected(events.get(run + "-unknown-node"), "UNKNOWN_NODE", "k-unknown");
+        assertRejected(events.get(run + "-unknown-node"), "UNKNOWN_NODE", onUnknownNode);
         PublishedEvent invalid = assertRejected(events.get(run + "-invalid"), "INVALID_REQUEST", "not-a-guid");
         assertTrue(invalid.body().path("error").path("message").asText().contains("containerId"));
+        assertRejected(events.get(run + "-no-container"), "INVALID_REQUEST", "k-no-container");
 
         try (TopicReader dlq = new TopicReader(bootstrap, "migration-requests-dlq")) {
             List<ConsumerRecord<byte[], byte[]>> dead = dlq.readUntil(
@@ -139,6 +143,7 @@ class MigrationFlowTest extends FlowTestSupport {
         }
     }
 
+    /** @param key the containerId as the request gave it: events are keyed by it even when it is malformed */
     private PublishedEvent assertRejected(List<PublishedEvent> history, String code, String key) {
         assertEquals(1, history.size(), "one FAILED event, no STARTED: the Agent is never called");
         PublishedEvent event = history.get(0);

@@ -100,10 +100,10 @@ class AgentSoapHandlerTest {
     }
 
     @Test
-    void anUnknownDestinationIsRefused() {
+    void aDestinationThatNamesNoNodeIsRefused() {
         String session = sim.login("hn-01");
 
-        HttpResponse<String> response = sim.migrate(session, "hn-01", "hn-77", ct1);
+        HttpResponse<String> response = sim.migrate(session, "hn-01", "Not_A_Node", ct1);
 
         assertEquals(AgentFault.UNKNOWN_DESTINATION, SoapAnswers.faultCode(response.body()));
         assertEquals(List.of(ct1), sim.containersOn("hn-01", session, ct1));

@@ -35,7 +35,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     public static final String EXTERNAL_BROKER = "RELOCATOR_TEST_KAFKA";
 
     /** JVM-wide record of the last started broker's address (Quarkus may load this class in more than one loader). */
-    static final String ACTIVE_BOOTSTRAP_PROPERTY = "relocator.test.kafka.active-bootstrap";
+    static final String ACTIVE_BOOTSTRAP_PROPERTY = "relocator-test.kafka.active-bootstrap";
 
     static final String SCRIPT = "deploy/local/kafka/kafka-broker.sh";
 

@@ -16,6 +16,13 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
 
     public static final List<String> NODES = List.of("hn-01", "hn-02", "hn-03", "hn-04");
     public static final int PER_TARGET_BOUND = 2;
+    /** A source node for fault injection, allowed more migrations out than the HTTP client's default pool of 5. */
+    public static final String FAULTY = "hn-05";
+    public static final int FAULTY_MAX_OUTGOING = 8;
+    /** A node whose Agent URL is a closed port on 127.0.0.1. */
+    public static final String DEAD = "hn-06";
+    /** A node whose Agent answers are given up after one second. */
+    public static final String IMPATIENT = "hn-07";
 
     @Override
     public Map<String, String> start() {
@@ -26,14 +33,26 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
         config.put("relocator.simulator.password", password);
         config.put("relocator.simulator.latency", "PT0.3S");
         config.put("relocator.concurrency.per-target-node", Integer.toString(PER_TARGET_BOUND));
-        for (String node : NODES) {
+        for (String node : List.of("hn-01", "hn-02", "hn-03", "hn-04", FAULTY, DEAD, IMPATIENT)) {
             String prefix = "relocator.nodes." + node + ".";
             config.put(prefix + "agent-url", "http://127.0.0.1:${quarkus.http.test-port}/simulator/agents/" + node);
             config.put(prefix + "address", node + ".sim.invalid");
             config.put(prefix + "username", "root");
             config.put(prefix + "password", password);
         }
+        config.put("relocator.nodes." + FAULTY + ".max-outgoing", Integer.toString(FAULTY_MAX_OUTGOING));
+        config.put("relocator.nodes." + DEAD + ".agent-url", "http://127.0.0.1:" + closedPort() + "/");
+        config.put("relocator.nodes." + IMPATIENT + ".receive-timeout", "PT1S");
         return config;
+    }
+
+    /** A port on 127.0.0.1 that nothing listens on: bound once to learn a free number, then released. */
+    private static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -26,6 +26,24 @@ public final class SimulatorAdmin {
                 .PUT(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Injects a fault into one simulated node ({@code NONE} clears it). */
+    public void fault(String node, String mode, int code) {
+        call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/fault"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"fault\":\"" + mode + "\",\"code\":" + code + "}")));
+    }
+
+    /** Sets one node's migration latency; a negative value goes back to the global latency. */
+    public void latency(String node, long millis) {
+        String body = millis < 0 ? "{}" : "{\"millis\":" + millis + "}";
+        call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/latency"))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public void expireSessions(String node) {
+        call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/expire-sessions"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     public void reset() {
         call(HttpRequest.newBuilder(URI.create(base + "/reset")).POST(HttpRequest.BodyPublishers.noBody()));
     }

@@ -1,0 +1,160 @@
+package io.relocator.worker.flow;
+
+import static io.relocator.worker.testing.RequestPublisher.request;
+import static io.relocator.worker.testing.SimulatedNodesResource.DEAD;
+import static io.relocator.worker.testing.SimulatedNodesResource.FAULTY;
+import static io.relocator.worker.testing.SimulatedNodesResource.IMPATIENT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.relocator.worker.testing.KafkaBrokerResource;
+import io.relocator.worker.testing.PublishedEvent;
+import io.relocator.worker.testing.RequestPublisher;
+import io.relocator.worker.testing.SimulatedNodesResource;
+import io.relocator.worker.testing.SimulatorAdmin;
+
+/**
+ * How each way an Agent call can go wrong ends, through the real SOAP client and the simulator over HTTP: the
+ * simulator's fault injection on one node ({@value SimulatedNodesResource#FAULTY}), a node whose Agent cannot be
+ * reached, and one whose answers come after the receive timeout.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = SimulatedNodesResource.class, restrictToAnnotatedClass = false)
+class AgentFailureFlowTest extends FlowTestSupport {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    SimulatorAdmin simulator;
+
+    @BeforeEach
+    void simulator() {
+        simulator = new SimulatorAdmin(port);
+    }
+
+    @AfterEach
+    void healNodes() {
+        for (String node : List.of(FAULTY, IMPATIENT)) {
+            simulator.fault(node, "NONE", 0);
+            simulator.latency(node, -1);
+        }
+    }
+
+    @Test
+    void anAgentErrorKeepsTheAgentsCodeAndMessage() {
+        simulator.fault(FAULTY, "AGENT_ERROR", 417);
+        JsonNode error = migrateOnce(FAULTY).path("error");
+        assertEquals("AGENT_ERROR", error.path("code").asText());
+        assertEquals(417, error.path("agentCode").asInt());
+        assertEquals(FAULTY, error.path("node").asText());
+        assertEquals(false, error.path("retryable").asBoolean());
+    }
+
+    @Test
+    void anAnswerLostAfterTheMigrationRanIsInDoubt() {
+        simulator.fault(FAULTY, "DROP_AFTER_MIGRATE", 0);
+        JsonNode error = migrateOnce(FAULTY).path("error");
+        assertEquals("IN_DOUBT", error.path("code").asText());
+        assertEquals(false, error.path("retryable").asBoolean());
+    }
+
+    @Test
+    void anAnswerLaterThanTheReceiveTimeoutIsInDoubt() {
+        simulator.latency(IMPATIENT, 5_000);
+        // The simulated migration goes on after the worker gave up on its answer: it goes into a node that the
+        // other tests do not measure.
+        JsonNode event = migrate(IMPATIENT, FAULTY, UUID.randomUUID().toString());
+        assertEquals("FAILED", event.path("status").asText());
+        JsonNode error = event.path("error");
+        assertEquals("IN_DOUBT", error.path("code").asText());
+        assertEquals(IMPATIENT, error.path("node").asText());
+    }
+
+    @Test
+    void anAgentThatCannotBeReachedIsUnreachableAndRetryable() {
+        JsonNode error = migrateOnce(DEAD).path("error");
+        assertEquals("UNREACHABLE", error.path("code").asText());
+        assertEquals(true, error.path("retryable").asBoolean());
+        assertEquals(DEAD, error.path("node").asText());
+    }
+
+    @Test
+    void aRefusedLoginIsAuthFailed() {
+        simulator.expireSessions(FAULTY);
+        simulator.fault(FAULTY, "REFUSE_LOGIN", 0);
+        JsonNode error = migrateOnce(FAULTY).path("error");
+        assertEquals("AUTH_FAILED", error.path("code").asText());
+        assertEquals(FAULTY, error.path("node").asText());
+    }
+
+    @Test
+    void anExpiredSessionIsRenewedOnceAndTheCallResent() {
+        simulator.expireSessions(FAULTY);
+        int loginsBefore = simulator.stats().path("nodes").path(FAULTY).path("loginCalls").asInt();
+        String container = UUID.randomUUID().toString();
+        JsonNode completed = migrate(FAULTY, "hn-01", container);
+        assertEquals("COMPLETED", completed.path("status").asText());
+        JsonNode stats = simulator.stats();
+        assertEquals(loginsBefore + 1, stats.path("nodes").path(FAULTY).path("loginCalls").asInt());
+        assertEquals(1, stats.path("containerMigrateCalls").path(container).asInt());
+    }
+
+    @Test
+    void aSourceRunsItsWholeOutgoingBoundAtOnceThroughItsConnectionPool() {
+        simulator.reset();
+        simulator.latency(FAULTY, 1_500);
+        String run = "pool-" + UUID.randomUUID();
+        Set<String> ids = new HashSet<>();
+        try (RequestPublisher requests = new RequestPublisher(bootstrap)) {
+            for (int i = 0; i < 2 * SimulatedNodesResource.FAULTY_MAX_OUTGOING; i++) {
+                String container = UUID.randomUUID().toString();
+                simulator.placeContainer(FAULTY, container);
+                String id = run + "-" + i;
+                ids.add(id);
+                requests.send(container, request(id, container, FAULTY, SimulatedNodesResource.NODES.get(i % 4)));
+            }
+        }
+        eventsFor(bootstrap, ids).values().forEach(history -> assertEquals("COMPLETED",
+                history.get(history.size() - 1).status()));
+        assertEquals(SimulatedNodesResource.FAULTY_MAX_OUTGOING,
+                simulator.stats().path("nodes").path(FAULTY).path("peakOut").asInt(),
+                "calls at the simulator at once: the pool must not cap them below the node's outgoing bound");
+    }
+
+    private JsonNode migrateOnce(String source) {
+        JsonNode event = migrate(source, "hn-01", UUID.randomUUID().toString());
+        assertEquals("FAILED", event.path("status").asText());
+        assertEquals(1, event.path("attempt").asInt());
+        assertTrue(event.path("error").path("message").asText().length() > 0);
+        return event;
+    }
+
+    /** Places the container on {@code source}, asks to move it to {@code target}, returns its terminal event. */
+    private JsonNode migrate(String source, String target, String container) {
+        simulator.placeContainer(source, container);
+        String requestId = "failure-" + UUID.randomUUID();
+        try (RequestPublisher requests = new RequestPublisher(bootstrap)) {
+            requests.send(container, request(requestId, container, source, target));
+        }
+        List<PublishedEvent> history = eventsFor(bootstrap, Set.of(requestId)).get(requestId);
+        return history.get(history.size() - 1).body();
+    }
+}

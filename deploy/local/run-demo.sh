@@ -13,9 +13,10 @@ NODES=(hn-01 hn-02 hn-03 hn-04)
 BOUND=2
 WORKER_PID=""
 
-say() { printf '[demo] %s\n' "$*" >&2; }
+say() { printf '[demo] %s\n' "$*" >&2 || true; }
 
 stop_all() {
+  trap '' INT TERM PIPE # finish cleaning up even if the terminal or a pipe reading our output is gone
   if [ -n "$WORKER_PID" ] && kill -0 "$WORKER_PID" 2>/dev/null; then
     say "stopping the worker"
     kill -TERM "$WORKER_PID" 2>/dev/null || true
@@ -39,7 +40,8 @@ fi
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 say "starting Kafka"
-BOOTSTRAP="$("$BROKER" start "$WORK/kafka")"
+# The broker also stops by itself if this script dies without cleaning up (its owner watcher).
+BOOTSTRAP="$(KAFKA_BROKER_OWNER_PID=$$ "$BROKER" start "$WORK/kafka")"
 PORT="$(free_port 18080)"
 
 # The inventory in environment form, as a container would get it. The password is made up for this run only.

@@ -100,6 +100,21 @@ public interface RelocatorConfig {
         /** Accepted requests that may wait locally for a slot; past it the worker stops reading from Kafka. */
         @WithDefault("1000")
         int maxQueued();
+
+        /**
+         * Requests that may wait locally for one target node. Past it, that node's further requests are handed off to
+         * the parking topic and read back as its capacity frees, so one saturated node cannot fill the local queue.
+         */
+        @WithDefault("100")
+        int maxQueuedPerNode();
+
+        /** How long a parked request stays parked before it is offered again, unless its node has room before. */
+        @WithDefault("30s")
+        Duration parkDelay();
+
+        /** How often the scheduler's load is logged while requests wait for a slot. */
+        @WithDefault("30s")
+        Duration reportInterval();
     }
 
     /** Topic names and how the worker creates them at start-up. */
@@ -115,6 +130,10 @@ public interface RelocatorConfig {
         /** Where records that are not a MigrationRequest at all go, unchanged. */
         @WithDefault("migration-requests-dlq")
         String deadLetter();
+
+        /** The worker's own topic for requests whose target node's share of the local queue is full. */
+        @WithDefault("migration-requests-parked")
+        String parked();
 
         /** Create missing topics at start-up with the partitions and settings below (never by broker auto-creation). */
         @WithDefault("true")

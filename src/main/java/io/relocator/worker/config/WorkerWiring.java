@@ -37,7 +37,7 @@ public class WorkerWiring {
     ConcurrencyBounds concurrencyBounds(RelocatorConfig config, NodeInventory inventory) {
         RelocatorConfig.Concurrency c = config.concurrency();
         return new ConcurrencyBounds(c.perTargetNode(), c.perSourceNode(), c.maxInFlight(),
-                config.scheduler().maxQueued(),
+                config.scheduler().maxQueued(), config.scheduler().maxQueuedPerNode(),
                 perNode(inventory, node -> node.maxIncoming().isPresent() ? node.maxIncoming().getAsInt() : null),
                 perNode(inventory, node -> node.maxOutgoing().isPresent() ? node.maxOutgoing().getAsInt() : null));
     }

@@ -4,16 +4,18 @@ import java.util.Map;
 
 /**
  * The limits the scheduler enforces: per target node (incoming), per source node (outgoing), per process, and how
- * many accepted requests may wait locally. Per-node overrides replace the defaults for the nodes they name.
+ * many accepted requests may wait locally, in all and for one target node. Per-node overrides replace the defaults
+ * for the nodes they name.
  */
 public record ConcurrencyBounds(int perTargetNode, int perSourceNode, int maxInFlight, int maxQueued,
-        Map<String, Integer> maxIncoming, Map<String, Integer> maxOutgoing) {
+        int maxQueuedPerNode, Map<String, Integer> maxIncoming, Map<String, Integer> maxOutgoing) {
 
     public ConcurrencyBounds {
         requirePositive(perTargetNode, "per-target-node");
         requirePositive(perSourceNode, "per-source-node");
         requirePositive(maxInFlight, "max-in-flight");
         requirePositive(maxQueued, "max-queued");
+        requirePositive(maxQueuedPerNode, "max-queued-per-node");
         maxIncoming = Map.copyOf(maxIncoming);
         maxOutgoing = Map.copyOf(maxOutgoing);
     }

@@ -1,16 +1,18 @@
 package io.relocator.worker.domain;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -26,8 +28,11 @@ import io.smallrye.mutiny.Uni;
  * <li>one migration per container at a time, in arrival order;</li>
  * <li>free capacity goes round-robin over the target nodes that have waiting work (the node served longest ago
  * first), oldest request first within a node, so a saturated node never holds back requests for the others;</li>
- * <li>at most {@code maxQueued} requests wait here: {@link #submit} completes only when there is room, which is how
- * the Kafka consumer is slowed down (its own back-pressure pauses the partitions).</li>
+ * <li>at most {@code maxQueuedPerNode} requests wait here for one target node: past it {@link #submit} answers
+ * {@link Admission#NODE_FULL} and the caller hands the request off durably, so a slow node's backlog never takes the
+ * room the other nodes need;</li>
+ * <li>at most {@code maxQueued} requests wait here in all: {@link #submit} completes only when there is room, which
+ * is how the Kafka consumer is slowed down (its own back-pressure pauses the partitions).</li>
  * </ul>
  * All state changes run on one {@link SerialContext}; callers may submit and complete from any thread.
  */
@@ -38,34 +43,31 @@ public final class MigrationScheduler {
     private final ConcurrencyBounds bounds;
     private final SerialContext context = new SerialContext();
 
+    private final Map<String, NodeLoad> loads = new ConcurrentHashMap<>();
     private final Map<String, Deque<Pending>> queuedByTarget = new HashMap<>();
     /** Targets never served yet, in arrival order, then the others, least recently served first: the turn order. */
     private final Set<String> neverServed = new LinkedHashSet<>();
     private final Set<String> servedLongestAgo = new LinkedHashSet<>();
     private final Map<String, Deque<Pending>> queuedByContainer = new HashMap<>();
     private final Set<String> runningContainers = new HashSet<>();
-    private final Map<String, Integer> incoming = new HashMap<>();
-    private final Map<String, Integer> outgoing = new HashMap<>();
     private final Deque<Runnable> waitingForRoom = new ArrayDeque<>();
-    private int queued;
-    private int inFlight;
+    private volatile int queued;
+    private volatile int inFlight;
 
     public MigrationScheduler(ConcurrencyBounds bounds) {
         this.bounds = bounds;
     }
 
     /**
-     * Accepts a request; the Uni completes once it is queued here, which may wait until room frees.
+     * Offers a request. The Uni completes once it is queued here, which may wait until there is room, or at once with
+     * {@link Admission#NODE_FULL} when its target's share of the queue is full.
      *
      * @param work runs the request to its end once it holds its slots; they are released when its Uni terminates
      */
-    public Uni<Void> submit(MigrationRequest request, Supplier<Uni<Void>> work) {
+    public Uni<Admission> submit(MigrationRequest request, Supplier<Uni<Void>> work) {
         Pending pending = new Pending(request, work);
-        return Uni.createFrom().emitter(accepted -> context.execute(() -> {
-            Runnable admit = () -> {
-                enqueue(pending);
-                accepted.complete(null);
-            };
+        return Uni.createFrom().emitter(answer -> context.execute(() -> {
+            Runnable admit = () -> answer.complete(admit(pending));
             if (queued < bounds.maxQueued() && waitingForRoom.isEmpty()) {
                 admit.run();
                 settle();
@@ -75,21 +77,47 @@ public final class MigrationScheduler {
         }));
     }
 
-    /** A consistent copy of the scheduler's counters, taken on its context. */
-    public Uni<SchedulerSnapshot> snapshot() {
-        return Uni.createFrom().emitter(e -> context.execute(() -> e.complete(new SchedulerSnapshot(
-                queued, inFlight, Map.copyOf(incoming), Map.copyOf(outgoing), queuedPerTarget()))));
+    /** Whether a request for this target would be queued now rather than answered {@link Admission#NODE_FULL}. */
+    public boolean hasRoomFor(String target) {
+        NodeLoad load = loads.get(target);
+        return load == null || load.queued < bounds.maxQueuedPerNode();
     }
 
-    private void enqueue(Pending pending) {
+    /** Every node's load; live views, safe to read from any thread. */
+    public Collection<NodeLoad> loads() {
+        return loads.values();
+    }
+
+    /** One node's load, created (all zero) on first mention; a live view, safe to read from any thread. */
+    public NodeLoad loadOf(String node) {
+        return load(node);
+    }
+
+    /** Requests waiting locally, all nodes together. */
+    public int queued() {
+        return queued;
+    }
+
+    /** Migrations running in this process. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    private Admission admit(Pending pending) {
+        NodeLoad target = load(pending.request().targetNode());
+        if (target.queued >= bounds.maxQueuedPerNode()) {
+            return Admission.NODE_FULL;
+        }
         queued++;
-        queuedByTarget.computeIfAbsent(pending.request().targetNode(), t -> {
+        target.queued++;
+        queuedByTarget.computeIfAbsent(target.node(), t -> {
             if (!servedLongestAgo.contains(t)) {
                 neverServed.add(t); // targets stay in the turn order once seen: the inventory bounds them
             }
             return new ArrayDeque<>();
         }).addLast(pending);
         queuedByContainer.computeIfAbsent(containerKey(pending.request()), c -> new ArrayDeque<>()).addLast(pending);
+        return Admission.QUEUED;
     }
 
     /**
@@ -121,13 +149,12 @@ public final class MigrationScheduler {
     /** The oldest request for this target whose source has room and whose container is free and next in line. */
     private Pending takeStartable(String target) {
         Deque<Pending> waiting = queuedByTarget.get(target);
-        if (waiting == null || count(incoming, target) >= bounds.incoming(target)) {
+        if (waiting == null || !load(target).canReceive()) {
             return null;
         }
         for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
             Pending candidate = it.next();
-            String source = candidate.request().sourceNode();
-            if (count(outgoing, source) < bounds.outgoing(source) && isContainerNext(candidate)) {
+            if (load(candidate.request().sourceNode()).canSend() && isContainerNext(candidate)) {
                 it.remove();
                 if (waiting.isEmpty()) {
                     queuedByTarget.remove(target);
@@ -152,8 +179,10 @@ public final class MigrationScheduler {
             queuedByContainer.remove(container);
         }
         runningContainers.add(container);
-        incoming.merge(request.targetNode(), 1, Integer::sum);
-        outgoing.merge(request.sourceNode(), 1, Integer::sum);
+        NodeLoad target = load(request.targetNode());
+        target.queued--;
+        target.incoming++;
+        load(request.sourceNode()).outgoing++;
         inFlight++;
         queued--;
         Uni.createFrom().<Void> deferred(() -> pending.work().get())
@@ -167,8 +196,8 @@ public final class MigrationScheduler {
 
     private void finish(MigrationRequest request) {
         runningContainers.remove(containerKey(request));
-        incoming.merge(request.targetNode(), -1, Integer::sum);
-        outgoing.merge(request.sourceNode(), -1, Integer::sum);
+        load(request.targetNode()).incoming--;
+        load(request.sourceNode()).outgoing--;
         inFlight--;
         settle();
     }
@@ -182,14 +211,9 @@ public final class MigrationScheduler {
         }
     }
 
-    private Map<String, Integer> queuedPerTarget() {
-        Map<String, Integer> perTarget = new HashMap<>();
-        queuedByTarget.forEach((target, requests) -> perTarget.put(target, requests.size()));
-        return perTarget;
-    }
-
-    private static int count(Map<String, Integer> counts, String node) {
-        return counts.getOrDefault(node, 0);
+    private NodeLoad load(String node) {
+        return loads.computeIfAbsent(node,
+                n -> new NodeLoad(n, bounds.incoming(n), bounds.outgoing(n)));
     }
 
     private static String containerKey(MigrationRequest request) {

@@ -10,6 +10,11 @@ public final class Channels {
     /** Records that are not a MigrationRequest at all (topic {@code relocator.topics.dead-letter}). */
     public static final String DEAD_LETTER = "dead-letter";
 
+    /** Requests handed off because their target node's share of the local queue was full (topic {@code relocator.topics.parked}). */
+    public static final String PARKING = "parking";
+    /** The same topic, read back. */
+    public static final String PARKED = "parked";
+
     private Channels() {
     }
 }

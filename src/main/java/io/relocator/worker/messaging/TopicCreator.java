@@ -55,6 +55,7 @@ public class TopicCreator {
         return List.of(
                 new NewTopic(topics.requests(), topics.partitions(), topics.replicationFactor()).configs(kept),
                 new NewTopic(topics.events(), topics.partitions(), topics.replicationFactor()).configs(kept),
-                new NewTopic(topics.deadLetter(), topics.partitions(), topics.replicationFactor()).configs(kept));
+                new NewTopic(topics.deadLetter(), topics.partitions(), topics.replicationFactor()).configs(kept),
+                new NewTopic(topics.parked(), topics.partitions(), topics.replicationFactor()).configs(kept));
     }
 }

@@ -41,7 +41,7 @@ class MigrationSchedulerTest {
     @Test
     void honoursThePerSourceBoundAndPerNodeOverrides() {
         MigrationScheduler scheduler = new MigrationScheduler(
-                new ConcurrencyBounds(10, 1, 100, 100, Map.of(), Map.of("busy-src", 2)));
+                new ConcurrencyBounds(10, 1, 100, 100, 100, Map.of(), Map.of("busy-src", 2)));
         submit(scheduler, "s", "t1");
         submit(scheduler, "s", "t2");
         submit(scheduler, "busy-src", "t3");
@@ -130,23 +130,64 @@ class MigrationSchedulerTest {
         assertEquals(List.of("r0", "r1"), startedIds());
     }
 
+    @Test
+    void answersNodeFullWhenOneTargetHasItsShareQueuedAndStillQueuesForTheOthers() {
+        MigrationScheduler scheduler = new MigrationScheduler(
+                new ConcurrencyBounds(1, 100, 100, 100, 2, Map.of(), Map.of()));
+        List<Admission> slow = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            slow.add(admission(scheduler, request("s" + i, guid(), "src", "slow")));
+        }
+        // one runs, two wait: the node's share of the queue; the rest are handed back
+        assertEquals(List.of(Admission.QUEUED, Admission.QUEUED, Admission.QUEUED, Admission.NODE_FULL,
+                Admission.NODE_FULL), slow);
+        assertFalse(scheduler.hasRoomFor("slow"));
+        assertTrue(scheduler.hasRoomFor("fast"));
+        assertEquals(Admission.QUEUED, admission(scheduler, request("f0", guid(), "src", "fast")));
+        assertEquals(List.of("s0", "f0"), startedIds());
+        complete("s0");
+        assertTrue(scheduler.hasRoomFor("slow"), "a queued request started, freeing one place of the share");
+    }
+
+    @Test
+    void exposesEachNodesLoadAgainstItsBounds() {
+        MigrationScheduler scheduler = new MigrationScheduler(
+                new ConcurrencyBounds(2, 3, 100, 100, 100, Map.of("t", 1), Map.of()));
+        submit(scheduler, "s", "t");
+        submit(scheduler, "s", "t");
+        NodeLoad target = scheduler.loads().stream().filter(l -> l.node().equals("t")).findFirst().orElseThrow();
+        NodeLoad source = scheduler.loads().stream().filter(l -> l.node().equals("s")).findFirst().orElseThrow();
+        assertEquals(List.of(1, 1, 1), List.of(target.incoming(), target.queued(), target.maxIncoming()));
+        assertEquals(List.of(1, 3), List.of(source.outgoing(), source.maxOutgoing()));
+        assertEquals(1, scheduler.inFlight());
+        assertEquals(1, scheduler.queued());
+    }
+
     private MigrationScheduler scheduler(int perTarget, int perSource, int maxInFlight, int maxQueued) {
         return new MigrationScheduler(
-                new ConcurrencyBounds(perTarget, perSource, maxInFlight, maxQueued, Map.of(), Map.of()));
+                new ConcurrencyBounds(perTarget, perSource, maxInFlight, maxQueued, maxQueued, Map.of(), Map.of()));
     }
 
     private AtomicBoolean submit(MigrationScheduler scheduler, String source, String target) {
-        String id = "r" + sequence;
-        String container = String.format("00000000-0000-0000-0000-%012d", sequence);
-        return submit(scheduler, request(id, container, source, target));
+        return submit(scheduler, request("r" + sequence, guid(), source, target));
+    }
+
+    private String guid() {
+        return String.format("00000000-0000-0000-0000-%012d", sequence++);
     }
 
     private AtomicBoolean submit(MigrationScheduler scheduler, MigrationRequest request) {
-        sequence++;
         AtomicBoolean accepted = new AtomicBoolean();
         scheduler.submit(request, () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
-                .subscribe().with(ok -> accepted.set(true));
+                .subscribe().with(admission -> accepted.set(admission == Admission.QUEUED));
         return accepted;
+    }
+
+    private Admission admission(MigrationScheduler scheduler, MigrationRequest request) {
+        List<Admission> answer = new ArrayList<>();
+        scheduler.submit(request, () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
+                .subscribe().with(answer::add);
+        return answer.get(0);
     }
 
     private static MigrationRequest request(String id, String container, String source, String target) {

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
  * Decides when each accepted request may start, and enforces every concurrency bound in one place:
@@ -51,6 +52,7 @@ public final class MigrationScheduler {
     private final Map<String, Deque<Pending>> queuedByContainer = new HashMap<>();
     private final Set<String> runningContainers = new HashSet<>();
     private final Deque<Runnable> waitingForRoom = new ArrayDeque<>();
+    private final Map<String, Set<UniEmitter<? super Void>>> waitingForNodeRoom = new HashMap<>();
     private volatile int queued;
     private volatile int inFlight;
 
@@ -81,6 +83,19 @@ public final class MigrationScheduler {
     public boolean hasRoomFor(String target) {
         NodeLoad load = loads.get(target);
         return load == null || load.queued < bounds.maxQueuedPerNode();
+    }
+
+    /** Completes as soon as a request for this target would be queued rather than answered {@link Admission#NODE_FULL}. */
+    public Uni<Void> roomFor(String target) {
+        return Uni.createFrom().emitter(room -> context.execute(() -> {
+            if (hasRoomFor(target)) {
+                room.complete(null);
+                return;
+            }
+            Set<UniEmitter<? super Void>> waiters = waitingForNodeRoom.computeIfAbsent(target, t -> new HashSet<>());
+            waiters.add(room);
+            room.onTermination(() -> context.execute(() -> waiters.remove(room)));
+        }));
     }
 
     /** Every node's load; live views, safe to read from any thread. */
@@ -182,6 +197,10 @@ public final class MigrationScheduler {
         NodeLoad target = load(request.targetNode());
         target.queued--;
         target.incoming++;
+        Set<UniEmitter<? super Void>> waiters = waitingForNodeRoom.remove(target.node());
+        if (waiters != null) {
+            waiters.forEach(room -> room.complete(null));
+        }
         load(request.sourceNode()).outgoing++;
         inFlight++;
         queued--;

@@ -21,8 +21,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Reads parked requests back (channel {@value Channels#PARKED}). A parked request is offered again as soon as its
- * target node has room in the local queue, and otherwise once it has been parked for {@code park-delay}; if its node
- * is still full then, it is parked again at the end of the topic. Waiting is bounded by the delay, so one saturated
+ * target node has room in the local queue (the scheduler signals it), and otherwise once it has been parked for
+ * {@code park-delay}; if its node is still full then, it is parked again at the end of the topic. Waiting is bounded by the delay, so one saturated
  * node's backlog can hold a parked request of another node back by at most that long, and the backlog cycles through
  * the topic once per delay instead of spinning.
  */
@@ -48,20 +48,16 @@ public class ParkedRequestConsumer {
     public Uni<Void> consume(Message<byte[]> record) {
         Headers headers = RequestIntake.origin(record).getHeaders();
         Instant receivedAt = instant(headers, ParkingPublisher.RECEIVED_AT, clock.instant());
-        Instant due = instant(headers, ParkingPublisher.PARKED_AT, clock.instant()).plus(parkDelay);
+        Instant dueAt = instant(headers, ParkingPublisher.PARKED_AT, clock.instant()).plus(parkDelay);
         int parkCount = integer(headers, ParkingPublisher.PARK_COUNT);
-        Duration wait = Duration.between(clock.instant(), due);
-        if (wait.isNegative() || wait.isZero() || targetHasRoom(record, receivedAt)) {
+        long waitMillis = Duration.between(clock.instant(), dueAt).toMillis();
+        ParsedRecord parsed = parser.parse(record.getPayload(), receivedAt);
+        if (waitMillis < 1 || !(parsed instanceof ParsedRecord.Accepted accepted)) { // timers take whole milliseconds
             return intake.take(record, receivedAt, parkCount);
         }
-        return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+        Uni<Void> due = Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(waitMillis));
+        return Uni.combine().any().of(due, scheduler.roomFor(accepted.request().targetNode()))
                 .chain(() -> intake.take(record, receivedAt, parkCount));
-    }
-
-    private boolean targetHasRoom(Message<byte[]> record, Instant receivedAt) {
-        ParsedRecord parsed = parser.parse(record.getPayload(), receivedAt);
-        return !(parsed instanceof ParsedRecord.Accepted accepted)
-                || scheduler.hasRoomFor(accepted.request().targetNode());
     }
 
     private static Instant instant(Headers headers, String name, Instant fallback) {

@@ -36,6 +36,9 @@ final class SimulatorAdminRoutes {
         router.get(BASE + "/stats").handler(ctx -> json(ctx, stats()));
         router.put(BASE + "/nodes/:node/containers/:eid").handler(ctx -> done(ctx,
                 () -> agents.placeContainer(ctx.pathParam("node"), ctx.pathParam("eid"))));
+        router.post(BASE + "/nodes/:node/containers").handler(body).handler(ctx -> done(ctx,
+                () -> jsonBody(ctx).getJsonArray("containers").forEach(
+                        eid -> agents.placeContainer(ctx.pathParam("node"), (String) eid))));
         router.delete(BASE + "/nodes/:node/containers/:eid").handler(ctx -> done(ctx,
                 () -> agents.node(ctx.pathParam("node")).containers().remove(ctx.pathParam("eid"))));
         router.put(BASE + "/nodes/:node/fault").handler(body).handler(ctx -> done(ctx,

@@ -150,6 +150,22 @@ class MigrationSchedulerTest {
     }
 
     @Test
+    void signalsRoomForANodeWhenOneOfItsQueuedRequestsStarts() {
+        MigrationScheduler scheduler = new MigrationScheduler(
+                new ConcurrencyBounds(1, 100, 100, 100, 1, Map.of(), Map.of()));
+        submit(scheduler, "s", "t"); // runs
+        submit(scheduler, "s", "t"); // waits: the share is full
+        AtomicBoolean room = new AtomicBoolean();
+        scheduler.roomFor("t").subscribe().with(ok -> room.set(true));
+        AtomicBoolean otherRoom = new AtomicBoolean();
+        scheduler.roomFor("other").subscribe().with(ok -> otherRoom.set(true));
+        assertFalse(room.get());
+        assertTrue(otherRoom.get());
+        complete("r0");
+        assertTrue(room.get(), "the waiting request started, so a place in the share is free");
+    }
+
+    @Test
     void exposesEachNodesLoadAgainstItsBounds() {
         MigrationScheduler scheduler = new MigrationScheduler(
                 new ConcurrencyBounds(2, 3, 100, 100, 100, Map.of("t", 1), Map.of()));

@@ -1,10 +1,12 @@
 package io.relocator.worker.flow;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -18,12 +20,28 @@ abstract class FlowTestSupport {
 
     /** Reads the events topic until every given request has a terminal event; returns each one's events in order. */
     static Map<String, List<PublishedEvent>> eventsFor(String bootstrap, Set<String> requestIds) {
+        return eventsFor(bootstrap, requestIds, WAIT);
+    }
+
+    static Map<String, List<PublishedEvent>> eventsFor(String bootstrap, Set<String> requestIds, Duration timeout) {
+        Map<String, List<PublishedEvent>> events = new HashMap<>();
+        Set<String> ended = new HashSet<>();
+        int[] read = {0};
         try (TopicReader reader = new TopicReader(bootstrap, "migration-events")) {
-            List<ConsumerRecord<byte[], byte[]>> all = reader.readUntil(records -> records.stream()
-                    .map(PublishedEvent::of).filter(e -> requestIds.contains(e.requestId()))
-                    .filter(PublishedEvent::isTerminal).count() >= requestIds.size(), WAIT);
-            return all.stream().map(PublishedEvent::of).filter(e -> requestIds.contains(e.requestId()))
-                    .collect(Collectors.groupingBy(PublishedEvent::requestId, Collectors.toList()));
+            reader.readUntil(records -> {
+                for (ConsumerRecord<byte[], byte[]> record : records.subList(read[0], records.size())) {
+                    PublishedEvent event = PublishedEvent.of(record);
+                    if (requestIds.contains(event.requestId())) {
+                        events.computeIfAbsent(event.requestId(), id -> new ArrayList<>()).add(event);
+                        if (event.isTerminal()) {
+                            ended.add(event.requestId());
+                        }
+                    }
+                }
+                read[0] = records.size();
+                return ended.size() == requestIds.size();
+            }, timeout);
         }
+        return events;
     }
 }

@@ -33,6 +33,16 @@ public final class RequestPublisher implements AutoCloseable {
         }
     }
 
+    /** Sends without waiting, to one partition; {@link #flush()} waits for every send so far. */
+    public void sendAsync(int partition, String key, String value) {
+        producer.send(new ProducerRecord<>(TOPIC, partition, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     public static String request(String requestId, String containerId, String source, String target) {
         return """
                 {"requestId":"%s","containerId":"%s","sourceNode":"%s","targetNode":"%s","requestedBy":"test"}"""

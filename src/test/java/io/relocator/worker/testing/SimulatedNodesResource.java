@@ -23,6 +23,12 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
     public static final String DEAD = "hn-06";
     /** A node whose Agent answers are given up after one second. */
     public static final String IMPATIENT = "hn-07";
+    /** The backlog case: a slow source and its target, and three fast targets. */
+    public static final String SLOW_SOURCE = "slow-src";
+    public static final String SLOW_TARGET = "slow-dst";
+    public static final List<String> FAST_TARGETS = List.of("fast-1", "fast-2", "fast-3");
+    public static final int SLOW_TARGET_MAX_INCOMING = 10;
+    public static final int MAX_QUEUED_PER_NODE = 100;
 
     @Override
     public Map<String, String> start() {
@@ -33,7 +39,12 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
         config.put("relocator.simulator.password", password);
         config.put("relocator.simulator.latency", "PT0.3S");
         config.put("relocator.concurrency.per-target-node", Integer.toString(PER_TARGET_BOUND));
-        for (String node : List.of("hn-01", "hn-02", "hn-03", "hn-04", FAULTY, DEAD, IMPATIENT)) {
+        config.put("relocator.scheduler.max-queued-per-node", Integer.toString(MAX_QUEUED_PER_NODE));
+        config.put("relocator.scheduler.park-delay", "PT5S");
+        List<String> nodes = new java.util.ArrayList<>(List.of("hn-01", "hn-02", "hn-03", "hn-04", FAULTY, DEAD,
+                IMPATIENT, SLOW_SOURCE, SLOW_TARGET));
+        nodes.addAll(FAST_TARGETS);
+        for (String node : nodes) {
             String prefix = "relocator.nodes." + node + ".";
             config.put(prefix + "agent-url", "http://127.0.0.1:${quarkus.http.test-port}/simulator/agents/" + node);
             config.put(prefix + "address", node + ".sim.invalid");
@@ -43,6 +54,7 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
         config.put("relocator.nodes." + FAULTY + ".max-outgoing", Integer.toString(FAULTY_MAX_OUTGOING));
         config.put("relocator.nodes." + DEAD + ".agent-url", "http://127.0.0.1:" + closedPort() + "/");
         config.put("relocator.nodes." + IMPATIENT + ".receive-timeout", "PT1S");
+        config.put("relocator.nodes." + SLOW_TARGET + ".max-incoming", Integer.toString(SLOW_TARGET_MAX_INCOMING));
         return config;
     }
 

@@ -26,6 +26,17 @@ public final class SimulatorAdmin {
                 .PUT(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Places many containers on one node, a thousand per call (the simulator bounds request bodies). */
+    public void placeContainers(String node, java.util.List<String> containerIds) {
+        for (int from = 0; from < containerIds.size(); from += 1000) {
+            String body = containerIds.subList(from, Math.min(from + 1000, containerIds.size())).stream()
+                    .map(id -> "\"" + id + "\"")
+                    .collect(java.util.stream.Collectors.joining(",", "{\"containers\":[", "]}"));
+            call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/containers"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)));
+        }
+    }
+
     /** Injects a fault into one simulated node ({@code NONE} clears it). */
     public void fault(String node, String mode, int code) {
         call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/fault"))

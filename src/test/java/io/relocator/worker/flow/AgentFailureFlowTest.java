@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +35,6 @@ import io.relocator.worker.testing.SimulatorAdmin;
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = SimulatedNodesResource.class, restrictToAnnotatedClass = false)
 class AgentFailureFlowTest extends FlowTestSupport {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
 
     SimulatorAdmin simulator;
 

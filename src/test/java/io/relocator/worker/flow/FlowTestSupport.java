@@ -9,14 +9,22 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.relocator.worker.testing.PublishedEvent;
 import io.relocator.worker.testing.TopicReader;
 
-/** What the end-to-end tests share: waiting for the events of a set of requests. */
+/** What the end-to-end tests share: where the broker and the application are, and waiting for events. */
 abstract class FlowTestSupport {
 
     static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    /** The application's HTTP port, where the simulated Agents and /q/metrics are served. */
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
 
     /** Reads the events topic until every given request has a terminal event; returns each one's events in order. */
     static Map<String, List<PublishedEvent>> eventsFor(String bootstrap, Set<String> requestIds) {

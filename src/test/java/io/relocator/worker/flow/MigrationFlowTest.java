@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,12 +38,6 @@ import io.relocator.worker.testing.TopicReader;
 class MigrationFlowTest extends FlowTestSupport {
 
     static final List<String> NODES = SimulatedNodesResource.NODES;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
 
     @Test
     void aBatchCompletesConcurrentlyWithinThePerTargetBound() {

@@ -17,7 +17,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,12 +31,6 @@ import io.relocator.worker.testing.SimulatorAdmin;
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = SimulatedNodesResource.class, restrictToAnnotatedClass = false)
 class OffsetCommitTest extends FlowTestSupport {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
 
     @Test
     void offsetsAreCommittedUpToTheEndOnceOutcomesArePublished() throws Exception {

@@ -35,12 +35,6 @@ import io.relocator.worker.testing.TopicReader;
 @QuarkusTestResource(value = SimulatedNodesResource.class, restrictToAnnotatedClass = false)
 class SecretLeakTest extends FlowTestSupport {
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-
     @ConfigProperty(name = "relocator.simulator.password")
     String password;
 

@@ -24,7 +24,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,12 +48,6 @@ class SlowNodeBacklogTest extends FlowTestSupport {
 
     static final int SLOW = 10_000;
     static final int FAST = 100;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
 
     @AfterEach
     void heal() {

@@ -4,6 +4,8 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+
+import org.apache.cxf.transport.http.HTTPException;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +49,12 @@ public final class OutcomeClassifier {
         }
         if (notSent(cause)) {
             return new MigrationError(ErrorCode.UNREACHABLE, describe(cause), true, null, node);
+        }
+        HTTPException http = find(cause, HTTPException.class);
+        if (http != null && (http.getResponseCode() == 502 || http.getResponseCode() == 503)) {
+            // a proxy or the Agent's front end turned the request away before the Agent accepted it
+            return new MigrationError(ErrorCode.UNREACHABLE, "not accepted: HTTP " + http.getResponseCode(), true, null,
+                    node);
         }
         if (answerLost(cause)) {
             return new MigrationError(ErrorCode.IN_DOUBT, "request sent, answer lost: " + describe(cause), false, null,

@@ -26,6 +26,7 @@ import io.relocator.worker.config.NodeInventory;
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.AgentOutcome;
 import io.relocator.worker.domain.AgentPort;
+import io.relocator.worker.domain.ContainerPresence;
 import io.relocator.worker.domain.ErrorCode;
 import io.relocator.worker.domain.MigrationCall;
 import io.relocator.worker.domain.MigrationError;
@@ -101,7 +102,8 @@ public class SoapAgent implements AgentPort {
     }
 
     /** Asks {@code node}'s Agent whether the Container is there ({@code envm/get_info}); never a failed Uni. */
-    public Uni<ContainerPresence> containersOn(String node, String containerId) {
+    @Override
+    public Uni<ContainerPresence> locate(String node, String containerId) {
         if (clients.client(node) == null) {
             return Uni.createFrom().item(ContainerPresence.unknown(node, containerId,
                     new MigrationError(ErrorCode.UNKNOWN_NODE, "node not in the inventory", false, null, node)));

@@ -32,6 +32,12 @@ public interface RelocatorConfig {
     /** The local scheduler. */
     Scheduler scheduler();
 
+    /** Trying again after failures where the Agent certainly did not start the migration. */
+    Retry retry();
+
+    /** Settling attempts whose answer was lost, by asking the Agents. */
+    Reconcile reconcile();
+
     /** Kafka topics the worker reads and writes. */
     Topics topics();
 
@@ -115,6 +121,46 @@ public interface RelocatorConfig {
         /** How often the scheduler's load is logged while requests wait for a slot. */
         @WithDefault("30s")
         Duration reportInterval();
+    }
+
+    /** Retries of safe failures: nothing was sent, the request was turned away, or a listed Agent code. */
+    interface Retry {
+        /** Attempts in all, the first included; 1 turns retries off. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Back-off before the second attempt; it doubles each time, with full jitter. */
+        @WithDefault("2s")
+        Duration initialBackoff();
+
+        /** The longest back-off. */
+        @WithDefault("1m")
+        Duration maxBackoff();
+
+        /** No retry starts later than this after the first attempt began. */
+        @WithDefault("30m")
+        Duration deadline();
+
+        /** Agent error codes after which the migration certainly did not start, so it may be tried again. */
+        Optional<List<Integer>> agentCodes();
+    }
+
+    /** Reconciliation of attempts whose answer was lost (receive timeout, connection reset). */
+    interface Reconcile {
+        /** Time between two rounds of {@code envm/get_info} questions to the source and target Agents. */
+        @WithDefault("10s")
+        Duration interval();
+
+        /** After this, an unsettled attempt ends FAILED IN_DOUBT; the container stays locked until then. */
+        @WithDefault("15m")
+        Duration deadline();
+
+        /**
+         * Agent {@code status/state} codes meaning an operation still holds the Container. The Agent's codes for
+         * transitional states are not published; 13 is the simulator's. Set your Agents' codes.
+         */
+        @WithDefault("13")
+        List<Integer> busyStates();
     }
 
     /** Topic names and how the worker creates them at start-up. */

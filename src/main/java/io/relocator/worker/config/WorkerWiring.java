@@ -2,6 +2,9 @@ package io.relocator.worker.config;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -15,6 +18,8 @@ import io.relocator.worker.domain.ConcurrencyBounds;
 import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.MigrationScheduler;
+import io.relocator.worker.domain.Reconciliation;
+import io.relocator.worker.domain.RetryPolicy;
 import io.relocator.worker.domain.RequestParser;
 
 /** Builds the plain domain objects from the configuration, so the domain package stays free of CDI and config. */
@@ -50,8 +55,14 @@ public class WorkerWiring {
 
     @Produces
     @Singleton
-    MigrationRunner migrationRunner(AgentPort agent, EventSink events, Clock clock) {
-        return new MigrationRunner(agent, events, clock);
+    MigrationRunner migrationRunner(AgentPort agent, EventSink events, Clock clock, RelocatorConfig config) {
+        RelocatorConfig.Retry retry = config.retry();
+        RelocatorConfig.Reconcile reconcile = config.reconcile();
+        return new MigrationRunner(agent, events, clock,
+                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff(), retry.deadline(),
+                        Set.copyOf(retry.agentCodes().orElse(List.of()))),
+                new Reconciliation(reconcile.interval(), reconcile.deadline(), Set.copyOf(reconcile.busyStates())),
+                new SplittableRandom());
     }
 
     private static Map<String, Integer> perNode(NodeInventory inventory,

@@ -1,16 +1,20 @@
 package io.relocator.worker.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.random.RandomGenerator;
 
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 
 /**
- * Takes one accepted request from its start to its terminal event: STARTED, the Agent call, then COMPLETED or
- * FAILED. Called by the scheduler once the request holds its node slots. The returned Uni completes when the terminal
- * event is acknowledged by the broker, and fails only when an event could not be published.
+ * Runs one attempt of a request while it holds its node slots: STARTED, the Agent call, then either the terminal
+ * event or a decision to try again later (the scheduler frees the slots meanwhile). An answer lost after the request
+ * was sent is never blindly resent: the Agents are asked where the Container is, with the slots and the container's
+ * lock still held, until that settles it or the reconciliation deadline passes. The returned Uni fails only when an
+ * event could not be published.
  */
 public final class MigrationRunner {
 
@@ -19,37 +23,99 @@ public final class MigrationRunner {
     private final AgentPort agent;
     private final EventSink events;
     private final Clock clock;
+    private final RetryPolicy retry;
+    private final Reconciliation reconciliation;
+    private final RandomGenerator random;
 
-    public MigrationRunner(AgentPort agent, EventSink events, Clock clock) {
+    public MigrationRunner(AgentPort agent, EventSink events, Clock clock, RetryPolicy retry,
+            Reconciliation reconciliation, RandomGenerator random) {
         this.agent = agent;
         this.events = events;
         this.clock = clock;
+        this.retry = retry;
+        this.reconciliation = reconciliation;
+        this.random = random;
     }
 
-    public Uni<Void> run(MigrationRequest request) {
+    public Uni<NextStep> attempt(MigrationRequest request, AttemptHistory history) {
         Instant start = clock.instant();
         if (request.expiredAt(start)) {
-            MigrationError expired = MigrationError.of(ErrorCode.EXPIRED,
-                    "notAfter passed while the request waited for a slot", true);
-            return events.publish(MigrationEvent.failed(request, 0, null, start, expired));
+            return fail(request, history, expired(history));
         }
-        LOG.infof("Migration %s started: container %s, %s -> %s", request.requestId(), request.containerId(),
-                request.sourceNode(), request.targetNode());
-        return events.publish(MigrationEvent.started(request, 1, start))
+        AttemptHistory current = history.next(start);
+        LOG.infof("Migration %s attempt %d started: container %s, %s -> %s", request.requestId(), current.attempts(),
+                request.containerId(), request.sourceNode(), request.targetNode());
+        return events.publish(MigrationEvent.started(request, current.attempts(), start))
                 .chain(() -> agent.migrate(MigrationCall.of(request)))
-                .chain(outcome -> events.publish(terminal(request, outcome, start)));
+                .chain(outcome -> outcome.isCompleted() ? complete(request, current, false)
+                        : outcome.error().code() == ErrorCode.IN_DOUBT ? reconcile(request, current, outcome.error())
+                        : afterFailure(request, current, outcome.error()));
     }
 
-    private MigrationEvent terminal(MigrationRequest request, AgentOutcome outcome, Instant start) {
-        MigrationEvent event = outcome.isCompleted()
-                ? MigrationEvent.completed(request, 1, start, clock.instant(), false)
-                : MigrationEvent.failed(request, 1, start, clock.instant(), outcome.error());
-        if (outcome.isCompleted()) {
-            LOG.infof("Migration %s completed in %d ms", request.requestId(), event.durationMs());
-        } else {
-            LOG.warnf("Migration %s failed after %d ms: %s %s", request.requestId(), event.durationMs(),
-                    outcome.error().code(), outcome.error().message());
+    private Uni<NextStep> afterFailure(MigrationRequest request, AttemptHistory history, MigrationError error) {
+        AttemptHistory failed = history.failedWith(error);
+        if (!retry.allowsRetry(error, history.attempts())) {
+            return fail(request, failed, error);
         }
-        return event;
+        Duration delay = retry.backoff(history.attempts(), random);
+        Instant next = clock.instant().plus(delay);
+        if (request.notAfter() != null && next.isAfter(request.notAfter())) {
+            return fail(request, failed, expired(failed));
+        }
+        if (next.isAfter(history.firstStart().plus(retry.deadline()))) {
+            return fail(request, failed, error);
+        }
+        LOG.infof("Migration %s attempt %d failed (%s %s); trying again in %d ms", request.requestId(),
+                history.attempts(), error.code(), error.message(), delay.toMillis());
+        return Uni.createFrom().item(new NextStep.RetryAfter(delay, failed));
+    }
+
+    /** Asks both Agents where the Container is, round after round, until they settle it or the deadline passes. */
+    private Uni<NextStep> reconcile(MigrationRequest request, AttemptHistory history, MigrationError lost) {
+        LOG.warnf("Migration %s: %s; asking the Agents where container %s is", request.requestId(), lost.message(),
+                request.containerId());
+        return settle(request, history, lost, clock.instant().plus(reconciliation.deadline()));
+    }
+
+    private Uni<NextStep> settle(MigrationRequest request, AttemptHistory history, MigrationError lost,
+            Instant deadline) {
+        return Uni.combine().all()
+                .unis(agent.locate(request.sourceNode(), request.containerId()),
+                        agent.locate(request.targetNode(), request.containerId()))
+                .asTuple()
+                .chain(answers -> switch (reconciliation.verdict(answers.getItem1(), answers.getItem2())) {
+                    case MIGRATED -> complete(request, history, true);
+                    case NOT_MIGRATED -> afterFailure(request, history, new MigrationError(ErrorCode.IN_DOUBT,
+                            lost.message() + "; the Agents show the container still only on the source: not migrated",
+                            true, null, lost.node()));
+                    case UNSETTLED -> clock.instant().isBefore(deadline)
+                            ? Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
+                                    .chain(() -> settle(request, history, lost, deadline))
+                            : fail(request, history, new MigrationError(ErrorCode.IN_DOUBT, lost.message()
+                                    + "; the Agents could not settle where the container is within "
+                                    + reconciliation.deadline(), false, null, lost.node()));
+                });
+    }
+
+    private Uni<NextStep> complete(MigrationRequest request, AttemptHistory history, boolean reconciled) {
+        MigrationEvent event = MigrationEvent.completed(request, history.attempts(), history.firstStart(),
+                clock.instant(), reconciled);
+        LOG.infof("Migration %s completed in %d ms after %d attempt(s)%s", request.requestId(), event.durationMs(),
+                history.attempts(), reconciled ? " (established by asking the Agents)" : "");
+        return events.publish(event).replaceWith(NextStep.ENDED);
+    }
+
+    private Uni<NextStep> fail(MigrationRequest request, AttemptHistory history, MigrationError error) {
+        MigrationEvent event = MigrationEvent.failed(request, history.attempts(), history.firstStart(),
+                clock.instant(), error);
+        LOG.warnf("Migration %s failed after %d attempt(s): %s %s", request.requestId(), history.attempts(),
+                error.code(), error.message());
+        return events.publish(event).replaceWith(NextStep.ENDED);
+    }
+
+    private static MigrationError expired(AttemptHistory history) {
+        String last = history.lastError() == null ? "" : "; last error: " + history.lastError().code() + " "
+                + history.lastError().message();
+        return MigrationError.of(ErrorCode.EXPIRED, "notAfter passed before an attempt could start" + last, true);
     }
 }

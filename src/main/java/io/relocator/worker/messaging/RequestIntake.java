@@ -13,10 +13,12 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
 import io.relocator.worker.domain.Admission;
+import io.relocator.worker.domain.AttemptHistory;
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationRequest;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.MigrationScheduler;
+import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.ParsedRecord;
 import io.relocator.worker.domain.RequestParser;
 import io.smallrye.mutiny.Uni;
@@ -86,13 +88,41 @@ public class RequestIntake {
     }
 
     private Uni<Void> schedule(Message<byte[]> record, MigrationRequest request, int parkCount) {
-        if (request.expiredAt(clock.instant())) {
-            return handOff(record, runner.run(request), request.requestId()); // ends EXPIRED, no slot needed
+        if (request.expiredAt(clock.instant())) { // ends EXPIRED at once, no slot needed
+            return handOff(record, runner.attempt(request, AttemptHistory.NONE).replaceWithVoid(),
+                    request.requestId());
         }
-        return scheduler.submit(request, () -> finish(record, runner.run(request), request.requestId()))
+        return scheduler.submit(request, () -> attempt(record, request, AttemptHistory.NONE))
                 .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
                         : handOff(record, parking.park(origin(record), record.getPayload(), request, parkCount + 1),
                                 request.requestId()));
+    }
+
+    /**
+     * One attempt, run while the request holds its slots. When it ends the request, the record is acknowledged; when
+     * it asks for another attempt, the request is offered to the scheduler again after the back-off, holding no slot
+     * meanwhile (and waiting for room in its node's share rather than being parked, which would lose its history).
+     */
+    private Uni<Void> attempt(Message<byte[]> record, MigrationRequest request, AttemptHistory history) {
+        return runner.attempt(request, history)
+                .invoke(step -> {
+                    if (step instanceof NextStep.RetryAfter retry) {
+                        // timers take whole milliseconds, at least one
+                        Duration delay = Duration.ofMillis(Math.max(1, retry.delay().toMillis()));
+                        Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                                .chain(() -> resubmit(record, request, retry.history()))
+                                .subscribe().with(ok -> { }, failure -> { });
+                    }
+                })
+                .chain(step -> step instanceof NextStep.Ended ? acknowledge(record) : Uni.createFrom().voidItem())
+                .onFailure().invoke(failure -> stop(failure, request.requestId()));
+    }
+
+    private Uni<Void> resubmit(Message<byte[]> record, MigrationRequest request, AttemptHistory history) {
+        return scheduler.roomFor(request.targetNode())
+                .chain(() -> scheduler.submit(request, () -> attempt(record, request, history)))
+                .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
+                        : resubmit(record, request, history));
     }
 
     /** Completes at once; the record is acknowledged in the background once {@code outcome} is published. */
@@ -107,13 +137,18 @@ public class RequestIntake {
      */
     private Uni<Void> finish(Message<byte[]> record, Uni<Void> outcomePublished, String requestId) {
         return outcomePublished
-                .chain(() -> Uni.createFrom().completionStage(record.ack()))
-                .invoke(() -> unacknowledged.remove(record))
-                .onFailure().invoke(failure -> {
-                    LOG.errorf(failure, "The outcome of request %s could not be published: stopping so that it is "
-                            + "delivered again", requestId);
-                    Quarkus.asyncExit(1);
-                });
+                .chain(() -> acknowledge(record))
+                .onFailure().invoke(failure -> stop(failure, requestId));
+    }
+
+    private Uni<Void> acknowledge(Message<byte[]> record) {
+        return Uni.createFrom().completionStage(record.ack()).invoke(() -> unacknowledged.remove(record));
+    }
+
+    private static void stop(Throwable failure, String requestId) {
+        LOG.errorf(failure, "The outcome of request %s could not be published: stopping so that it is delivered again",
+                requestId);
+        Quarkus.asyncExit(1);
     }
 
     @SuppressWarnings("unchecked")

@@ -135,7 +135,7 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
         node.getInfoCalls.incrementAndGet();
         List<String> asked = SoapRequest.children(body, ENVM, "eid").stream().map(e -> e.getTextContent().strip())
                 .toList();
-        answer(ctx, 200, SoapReplies.getInfoResponse(agents.containersPresent(node, asked)));
+        answer(ctx, 200, SoapReplies.getInfoResponse(agents.containersPresent(node, asked), agents.busy()));
     }
 
     private void migrate(RoutingContext ctx, SimulatedNode source, MigrateV2vCall call) {

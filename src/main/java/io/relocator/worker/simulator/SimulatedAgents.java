@@ -156,6 +156,11 @@ public final class SimulatedAgents {
     }
 
     /** The containers of the node among those asked for, in the order asked; all of them when none is named. */
+    /** Containers a migration holds right now. */
+    Set<String> busy() {
+        return java.util.Collections.unmodifiableSet(busy);
+    }
+
     List<String> containersPresent(SimulatedNode node, List<String> eids) {
         if (eids.isEmpty()) {
             return List.copyOf(node.containers());

@@ -8,8 +8,13 @@ import java.util.List;
  */
 final class SoapReplies {
 
-    /** A running container ({@code status/state}), the only state the simulator reports. */
+    /** A running container ({@code status/state}). */
     static final int STATE_RUNNING = 6;
+    /**
+     * A container an operation holds (being migrated): the simulator's own code, since the Agent's codes for
+     * transitional states are not published. The worker's {@code relocator.reconcile.busy-states} names it.
+     */
+    static final int STATE_BUSY = 13;
     /** {@code parent_eid} of a container: the Hardware Node itself, which the Agent names with the null GUID. */
     static final String NODE_EID = "00000000-0000-0000-0000-000000000000";
 
@@ -34,12 +39,17 @@ final class SoapReplies {
         return envelope("<r:migrate_v2vResponse xmlns:r=\"" + AgentNamespaces.RELOCATOR + "\"/>");
     }
 
-    /** One {@code env} per container, or an empty response (the schema wants one; the Agent sends none). */
-    static String getInfoResponse(List<String> eids) {
+    /**
+     * One {@code env} per container, or an empty response (the schema wants one; the Agent sends none).
+     *
+     * @param busy the containers among them that a migration holds
+     */
+    static String getInfoResponse(List<String> eids, java.util.Set<String> busy) {
         StringBuilder envs = new StringBuilder();
         for (String eid : eids) {
+            int state = busy.contains(eid) ? STATE_BUSY : STATE_RUNNING;
             envs.append("<e:env><t:parent_eid>").append(NODE_EID).append("</t:parent_eid><t:eid>").append(escape(eid))
-                    .append("</t:eid><t:status><t:state>").append(STATE_RUNNING).append("</t:state></t:status></e:env>");
+                    .append("</t:eid><t:status><t:state>").append(state).append("</t:state></t:status></e:env>");
         }
         return envelope("<e:get_infoResponse xmlns:e=\"" + AgentNamespaces.ENVM + "\" xmlns:t=\"" + AgentNamespaces.TYPES
                 + "\">" + envs + "</e:get_infoResponse>");

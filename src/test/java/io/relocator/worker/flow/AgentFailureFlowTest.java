@@ -25,6 +25,7 @@ import io.relocator.worker.testing.PublishedEvent;
 import io.relocator.worker.testing.RequestPublisher;
 import io.relocator.worker.testing.SimulatedNodesResource;
 import io.relocator.worker.testing.SimulatorAdmin;
+import io.relocator.worker.testing.TopicReader;
 
 /**
  * How each way an Agent call can go wrong ends, through the real SOAP client and the simulator over HTTP: the
@@ -62,31 +63,68 @@ class AgentFailureFlowTest extends FlowTestSupport {
     }
 
     @Test
-    void anAnswerLostAfterTheMigrationRanIsInDoubt() {
+    void anAnswerLostAfterTheMigrationRanIsReconciledAsCompletedWithoutResending() {
         simulator.fault(FAULTY, "DROP_AFTER_MIGRATE", 0);
-        JsonNode error = migrateOnce(FAULTY).path("error");
-        assertEquals("IN_DOUBT", error.path("code").asText());
-        assertEquals(false, error.path("retryable").asBoolean());
+        String container = UUID.randomUUID().toString();
+        JsonNode event = migrate(FAULTY, "hn-01", container);
+        assertEquals("COMPLETED", event.path("status").asText());
+        assertEquals(true, event.path("reconciled").asBoolean());
+        assertEquals(1, event.path("attempt").asInt());
+        assertEquals(1, simulator.stats().path("containerMigrateCalls").path(container).asInt(), "sent once");
     }
 
     @Test
-    void anAnswerLaterThanTheReceiveTimeoutIsInDoubt() {
-        simulator.latency(IMPATIENT, 5_000);
-        // The simulated migration goes on after the worker gave up on its answer: it goes into a node that the
-        // other tests do not measure.
-        JsonNode event = migrate(IMPATIENT, FAULTY, UUID.randomUUID().toString());
-        assertEquals("FAILED", event.path("status").asText());
-        JsonNode error = event.path("error");
+    void anAnswerLaterThanTheReceiveTimeoutIsReconciledOnceTheAgentsKnow() {
+        // The simulated migration goes on after the worker gave up on its answer (1 s); the Agents report the
+        // container busy until it ends, then on the target. It goes into a node the other tests do not measure.
+        simulator.latency(IMPATIENT, 2_500);
+        String container = UUID.randomUUID().toString();
+        JsonNode event = migrate(IMPATIENT, FAULTY, container);
+        assertEquals("COMPLETED", event.path("status").asText());
+        assertEquals(true, event.path("reconciled").asBoolean());
+        assertEquals(1, simulator.stats().path("containerMigrateCalls").path(container).asInt(), "sent once");
+    }
+
+    @Test
+    void anAnswerLostThatTheAgentsCannotSettleInTimeEndsInDoubt() {
+        simulator.latency(IMPATIENT, 1_000 + SimulatedNodesResource.RECONCILE_DEADLINE.toMillis() + 3_000);
+        JsonNode error = migrate(IMPATIENT, FAULTY, UUID.randomUUID().toString()).path("error");
         assertEquals("IN_DOUBT", error.path("code").asText());
+        assertEquals(false, error.path("retryable").asBoolean());
         assertEquals(IMPATIENT, error.path("node").asText());
     }
 
     @Test
-    void anAgentThatCannotBeReachedIsUnreachableAndRetryable() {
-        JsonNode error = migrateOnce(DEAD).path("error");
+    void anAgentThatCannotBeReachedIsTriedAgainThenUnreachableAndRetryable() {
+        JsonNode event = migrate(DEAD, "hn-01", UUID.randomUUID().toString());
+        assertEquals("FAILED", event.path("status").asText());
+        assertEquals(SimulatedNodesResource.MAX_ATTEMPTS, event.path("attempt").asInt());
+        JsonNode error = event.path("error");
         assertEquals("UNREACHABLE", error.path("code").asText());
         assertEquals(true, error.path("retryable").asBoolean());
         assertEquals(DEAD, error.path("node").asText());
+    }
+
+    @Test
+    void anAgentThatTurnsRequestsAwayForAWhileIsTriedAgainUntilItAccepts() {
+        simulator.fault(FAULTY, "HTTP_503", 0);
+        String container = UUID.randomUUID().toString();
+        simulator.placeContainer(FAULTY, container);
+        String requestId = "retry-" + UUID.randomUUID();
+        try (RequestPublisher requests = new RequestPublisher(bootstrap)) {
+            requests.send(container, request(requestId, container, FAULTY, "hn-01"));
+        }
+        try (TopicReader events = new TopicReader(bootstrap, "migration-events")) {
+            events.readUntil(records -> records.stream().map(PublishedEvent::of)
+                    .anyMatch(e -> e.requestId().equals(requestId) && e.body().path("attempt").asInt() >= 2), WAIT);
+        }
+        simulator.fault(FAULTY, "NONE", 0);
+        List<PublishedEvent> history = eventsFor(bootstrap, Set.of(requestId)).get(requestId);
+        JsonNode completed = history.get(history.size() - 1).body();
+        assertEquals("COMPLETED", completed.path("status").asText());
+        assertTrue(completed.path("attempt").asInt() >= 2);
+        assertEquals(1, simulator.stats().path("containerMigrateCalls").path(container).asInt(),
+                "the Agent accepted the migration once");
     }
 
     @Test
@@ -133,6 +171,7 @@ class AgentFailureFlowTest extends FlowTestSupport {
     }
 
     private JsonNode migrateOnce(String source) {
+        // a failure that is not retried: exactly one attempt
         JsonNode event = migrate(source, "hn-01", UUID.randomUUID().toString());
         assertEquals("FAILED", event.path("status").asText());
         assertEquals(1, event.path("attempt").asInt());

@@ -29,6 +29,8 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
     public static final List<String> FAST_TARGETS = List.of("fast-1", "fast-2", "fast-3");
     public static final int SLOW_TARGET_MAX_INCOMING = 10;
     public static final int MAX_QUEUED_PER_NODE = 100;
+    public static final int MAX_ATTEMPTS = 5;
+    public static final java.time.Duration RECONCILE_DEADLINE = java.time.Duration.ofSeconds(3);
 
     @Override
     public Map<String, String> start() {
@@ -41,6 +43,10 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
         config.put("relocator.concurrency.per-target-node", Integer.toString(PER_TARGET_BOUND));
         config.put("relocator.scheduler.max-queued-per-node", Integer.toString(MAX_QUEUED_PER_NODE));
         config.put("relocator.scheduler.park-delay", "PT5S");
+        config.put("relocator.retry.max-attempts", Integer.toString(MAX_ATTEMPTS));
+        config.put("relocator.retry.initial-backoff", "PT0.2S");
+        config.put("relocator.reconcile.interval", "PT0.2S");
+        config.put("relocator.reconcile.deadline", RECONCILE_DEADLINE.toString());
         List<String> nodes = new java.util.ArrayList<>(List.of("hn-01", "hn-02", "hn-03", "hn-04", FAULTY, DEAD,
                 IMPATIENT, SLOW_SOURCE, SLOW_TARGET));
         nodes.addAll(FAST_TARGETS);

@@ -1,6 +1,5 @@
-package io.relocator.worker.agent;
+package io.relocator.worker.domain;
 
-import io.relocator.worker.domain.MigrationError;
 
 /**
  * What a node's Agent said about one Container ({@code envm/get_info}): there or not, with its state when given; or,

@@ -38,6 +38,22 @@ public interface RelocatorConfig {
     /** Settling attempts whose answer was lost, by asking the Agents. */
     Reconcile reconcile();
 
+    /** Holding calls back from a node whose Agent cannot be reached. */
+    Circuit circuit();
+
+    /** Stopping without losing work. */
+    Shutdown shutdown();
+
+    /** What happens on SIGTERM. */
+    interface Shutdown {
+        /**
+         * How long running migrations may go on to their outcome once the worker stops taking requests. Calls still
+         * running then are left unacknowledged: redelivered after the restart, and reconciled.
+         */
+        @WithDefault("60s")
+        Duration drainTimeout();
+    }
+
     /** Kafka topics the worker reads and writes. */
     Topics topics();
 
@@ -143,6 +159,17 @@ public interface RelocatorConfig {
 
         /** Agent error codes after which the migration certainly did not start, so it may be tried again. */
         Optional<List<Integer>> agentCodes();
+    }
+
+    /** The per-node circuit breaker. */
+    interface Circuit {
+        /** Consecutive attempts that could not reach a node's Agent before no call is sent to it for a while. */
+        @WithDefault("5")
+        int failureThreshold();
+
+        /** How long no call is sent to such a node; then one probe is. */
+        @WithDefault("30s")
+        Duration coolDown();
     }
 
     /** Reconciliation of attempts whose answer was lost (receive timeout, connection reset). */

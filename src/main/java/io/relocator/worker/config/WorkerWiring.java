@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.relocator.worker.domain.AgentPort;
+import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.ConcurrencyBounds;
 import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationRunner;
@@ -55,14 +56,21 @@ public class WorkerWiring {
 
     @Produces
     @Singleton
-    MigrationRunner migrationRunner(AgentPort agent, EventSink events, Clock clock, RelocatorConfig config) {
+    CircuitBreakers circuitBreakers(RelocatorConfig config, Clock clock) {
+        return new CircuitBreakers(config.circuit().failureThreshold(), config.circuit().coolDown(), clock);
+    }
+
+    @Produces
+    @Singleton
+    MigrationRunner migrationRunner(AgentPort agent, EventSink events, Clock clock, RelocatorConfig config,
+            CircuitBreakers breakers) {
         RelocatorConfig.Retry retry = config.retry();
         RelocatorConfig.Reconcile reconcile = config.reconcile();
         return new MigrationRunner(agent, events, clock,
                 new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff(), retry.deadline(),
                         Set.copyOf(retry.agentCodes().orElse(List.of()))),
                 new Reconciliation(reconcile.interval(), reconcile.deadline(), Set.copyOf(reconcile.busyStates())),
-                new SplittableRandom());
+                new SplittableRandom(), breakers);
     }
 
     private static Map<String, Integer> perNode(NodeInventory inventory,

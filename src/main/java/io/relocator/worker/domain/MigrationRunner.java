@@ -3,6 +3,7 @@ package io.relocator.worker.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 import org.jboss.logging.Logger;
@@ -26,9 +27,11 @@ public final class MigrationRunner {
     private final RetryPolicy retry;
     private final Reconciliation reconciliation;
     private final RandomGenerator random;
+    private final CircuitBreakers breakers;
 
     public MigrationRunner(AgentPort agent, EventSink events, Clock clock, RetryPolicy retry,
-            Reconciliation reconciliation, RandomGenerator random) {
+            Reconciliation reconciliation, RandomGenerator random, CircuitBreakers breakers) {
+        this.breakers = breakers;
         this.agent = agent;
         this.events = events;
         this.clock = clock;
@@ -42,14 +45,28 @@ public final class MigrationRunner {
         if (request.expiredAt(start)) {
             return fail(request, history, expired(history));
         }
+        Optional<Duration> circuitOpen = breakers.waitBefore(request.sourceNode());
+        if (circuitOpen.isPresent()) {
+            return waitForCircuit(request, history, circuitOpen.get());
+        }
         AttemptHistory current = history.next(start);
         LOG.infof("Migration %s attempt %d started: container %s, %s -> %s", request.requestId(), current.attempts(),
                 request.containerId(), request.sourceNode(), request.targetNode());
         return events.publish(MigrationEvent.started(request, current.attempts(), start))
                 .chain(() -> agent.migrate(MigrationCall.of(request)))
+                .invoke(outcome -> breakers.record(request.sourceNode(),
+                        outcome.isCompleted() || outcome.error().code() != ErrorCode.UNREACHABLE))
                 .chain(outcome -> outcome.isCompleted() ? complete(request, current, false)
                         : outcome.error().code() == ErrorCode.IN_DOUBT ? reconcile(request, current, outcome.error())
                         : afterFailure(request, current, outcome.error()));
+    }
+
+    /** The source's circuit is open: wait without an attempt (and without a slot), unless notAfter comes first. */
+    private Uni<NextStep> waitForCircuit(MigrationRequest request, AttemptHistory history, Duration wait) {
+        if (request.notAfter() != null && clock.instant().plus(wait).isAfter(request.notAfter())) {
+            return fail(request, history, expired(history));
+        }
+        return Uni.createFrom().item(new NextStep.RetryAfter(wait, history));
     }
 
     private Uni<NextStep> afterFailure(MigrationRequest request, AttemptHistory history, MigrationError error) {

@@ -53,8 +53,10 @@ public final class MigrationScheduler {
     private final Set<String> runningContainers = new HashSet<>();
     private final Deque<Runnable> waitingForRoom = new ArrayDeque<>();
     private final Map<String, Set<UniEmitter<? super Void>>> waitingForNodeRoom = new HashMap<>();
+    private final java.util.List<UniEmitter<? super Void>> waitingForDrain = new ArrayList<>();
     private volatile int queued;
     private volatile int inFlight;
+    private boolean closed;
 
     public MigrationScheduler(ConcurrencyBounds bounds) {
         this.bounds = bounds;
@@ -70,11 +72,34 @@ public final class MigrationScheduler {
         Pending pending = new Pending(request, work);
         return Uni.createFrom().emitter(answer -> context.execute(() -> {
             Runnable admit = () -> answer.complete(admit(pending));
+            if (closed) {
+                return; // never accepted: the record stays unacknowledged and is delivered again
+            }
             if (queued < bounds.maxQueued() && waitingForRoom.isEmpty()) {
                 admit.run();
                 settle();
             } else {
                 waitingForRoom.add(admit);
+            }
+        }));
+    }
+
+    /**
+     * Stops: nothing more is accepted or started, and what waits here is dropped (its records are not acknowledged,
+     * so they are delivered again after the restart). The Uni completes when the last running migration has ended.
+     */
+    public Uni<Void> closeAndDrain() {
+        return Uni.createFrom().emitter(drained -> context.execute(() -> {
+            closed = true;
+            queuedByTarget.clear();
+            queuedByContainer.clear();
+            waitingForRoom.clear();
+            loads.values().forEach(load -> load.queued = 0);
+            queued = 0;
+            if (inFlight == 0) {
+                drained.complete(null);
+            } else {
+                waitingForDrain.add(drained);
             }
         }));
     }
@@ -140,7 +165,7 @@ public final class MigrationScheduler {
      * longest ago first; rounds repeat until one starts nothing.
      */
     private void dispatch() {
-        boolean started = true;
+        boolean started = !closed;
         while (started && inFlight < bounds.maxInFlight()) {
             started = false;
             List<String> turns = new ArrayList<>(neverServed);
@@ -218,6 +243,9 @@ public final class MigrationScheduler {
         load(request.targetNode()).incoming--;
         load(request.sourceNode()).outgoing--;
         inFlight--;
+        if (closed && inFlight == 0) {
+            waitingForDrain.forEach(drained -> drained.complete(null));
+        }
         settle();
     }
 

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.relocator.worker.config.NodeInventory;
+import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.MigrationScheduler;
 import io.relocator.worker.domain.NodeLoad;
 import io.relocator.worker.messaging.RequestIntake;
@@ -27,8 +28,11 @@ public class SchedulerMetrics {
     private final NodeInventory inventory;
     private final RequestIntake intake;
 
+    private final CircuitBreakers breakers;
+
     public SchedulerMetrics(MeterRegistry registry, MigrationScheduler scheduler, NodeInventory inventory,
-            RequestIntake intake) {
+            RequestIntake intake, CircuitBreakers breakers) {
+        this.breakers = breakers;
         this.registry = registry;
         this.scheduler = scheduler;
         this.inventory = inventory;
@@ -50,6 +54,8 @@ public class SchedulerMetrics {
             nodeGauge("relocator.node.queued", load, NodeLoad::queued, "Requests waiting locally for the node");
             nodeGauge("relocator.node.max.incoming", load, NodeLoad::maxIncoming, "Bound on migrations into the node");
             nodeGauge("relocator.node.max.outgoing", load, NodeLoad::maxOutgoing, "Bound on migrations out of the node");
+            nodeGauge("relocator.node.circuit.open", load, l -> breakers.isOpen(l.node()) ? 1 : 0,
+                    "1 while no call is sent to the node's Agent after repeated connection failures");
         }
     }
 

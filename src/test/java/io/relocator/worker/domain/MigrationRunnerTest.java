@@ -34,7 +34,8 @@ class MigrationRunnerTest {
         return Uni.createFrom().voidItem();
     }, Clock.fixed(T0, ZoneOffset.UTC), new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10),
             Duration.ofMinutes(30), Set.of(409)),
-            new Reconciliation(Duration.ofMillis(1), Duration.ZERO, Set.of(13)), new SplittableRandom(7));
+            new Reconciliation(Duration.ofMillis(1), Duration.ZERO, Set.of(13)), new SplittableRandom(7),
+            new CircuitBreakers(2, Duration.ofSeconds(30), Clock.fixed(T0, ZoneOffset.UTC)));
 
     @Test
     void aCompletedCallEndsTheRequest() {
@@ -115,6 +116,19 @@ class MigrationRunnerTest {
         assertEquals(1, expired.attempt());
         assertTrue(expired.error().message().contains("refused"));
         assertEquals(0, agent.migrateCalls);
+    }
+
+    @Test
+    void anOpenCircuitHoldsRequestsBackWithoutCallingTheAgent() {
+        MigrationError refused = new MigrationError(ErrorCode.UNREACHABLE, "refused", true, null, "a");
+        agent.migrations.add(AgentOutcome.failed(refused));
+        agent.migrations.add(AgentOutcome.failed(refused));
+        attempt(request(null), AttemptHistory.NONE);
+        attempt(request(null), AttemptHistory.NONE);
+        var held = assertInstanceOf(NextStep.RetryAfter.class, attempt(request(null), AttemptHistory.NONE));
+        assertEquals(Duration.ofSeconds(30), held.delay());
+        assertEquals(0, held.history().attempts(), "no attempt was made");
+        assertEquals(2, agent.migrateCalls);
     }
 
     private NextStep attempt(MigrationRequest request, AttemptHistory history) {

@@ -166,6 +166,21 @@ class MigrationSchedulerTest {
     }
 
     @Test
+    void closingStartsNothingMoreAndDrainsWhenTheRunningOnesEnd() {
+        MigrationScheduler scheduler = scheduler(1, 10, 100, 100);
+        submit(scheduler, "s", "t");
+        submit(scheduler, "s", "t");
+        AtomicBoolean drained = new AtomicBoolean();
+        scheduler.closeAndDrain().subscribe().with(ok -> drained.set(true));
+        assertFalse(submit(scheduler, "s", "u").get(), "nothing is accepted once closed");
+        assertFalse(drained.get());
+        complete("r0");
+        assertTrue(drained.get());
+        assertEquals(List.of("r0"), startedIds(), "the queued request was dropped, not started");
+        assertEquals(0, scheduler.queued());
+    }
+
+    @Test
     void exposesEachNodesLoadAgainstItsBounds() {
         MigrationScheduler scheduler = new MigrationScheduler(
                 new ConcurrencyBounds(2, 3, 100, 100, 100, Map.of("t", 1), Map.of()));

@@ -66,10 +66,11 @@ public final class MigrationScheduler {
      * Offers a request. The Uni completes once it is queued here, which may wait until there is room, or at once with
      * {@link Admission#NODE_FULL} when its target's share of the queue is full.
      *
-     * @param work runs the request to its end once it holds its slots; they are released when its Uni terminates
+     * @param origin where the request came from (a topic partition), so that {@link #dropQueued} can find it
+     * @param work   runs the request to its end once it holds its slots; they are released when its Uni terminates
      */
-    public Uni<Admission> submit(MigrationRequest request, Supplier<Uni<Void>> work) {
-        Pending pending = new Pending(request, work);
+    public Uni<Admission> submit(MigrationRequest request, String origin, Supplier<Uni<Void>> work) {
+        Pending pending = new Pending(request, origin, work);
         return Uni.createFrom().emitter(answer -> context.execute(() -> {
             Runnable admit = () -> answer.complete(admit(pending));
             if (closed) {
@@ -102,6 +103,43 @@ public final class MigrationScheduler {
                 waitingForDrain.add(drained);
             }
         }));
+    }
+
+    /**
+     * Drops the queued (not started) requests that came from these origins: after a rebalance their partitions' new
+     * owner reads them again, so they must never start here too. Running ones are left to finish.
+     */
+    public Uni<Integer> dropQueued(Set<String> origins) {
+        return Uni.createFrom().emitter(dropped -> context.execute(() -> {
+            int count = 0;
+            for (Iterator<Deque<Pending>> queues = queuedByTarget.values().iterator(); queues.hasNext();) {
+                Deque<Pending> queue = queues.next();
+                for (Iterator<Pending> it = queue.iterator(); it.hasNext();) {
+                    Pending pending = it.next();
+                    if (origins.contains(pending.origin())) {
+                        it.remove();
+                        forget(pending);
+                        count++;
+                    }
+                }
+                if (queue.isEmpty()) {
+                    queues.remove();
+                }
+            }
+            dropped.complete(count);
+            settle();
+        }));
+    }
+
+    private void forget(Pending pending) {
+        String container = containerKey(pending.request());
+        Deque<Pending> sameContainer = queuedByContainer.get(container);
+        sameContainer.remove(pending);
+        if (sameContainer.isEmpty()) {
+            queuedByContainer.remove(container);
+        }
+        load(pending.request().targetNode()).queued--;
+        queued--;
     }
 
     /** Whether a request for this target would be queued now rather than answered {@link Admission#NODE_FULL}. */
@@ -268,6 +306,6 @@ public final class MigrationScheduler {
     }
 
     /** An accepted request and the work that runs it. */
-    private record Pending(MigrationRequest request, Supplier<Uni<Void>> work) {
+    private record Pending(MigrationRequest request, String origin, Supplier<Uni<Void>> work) {
     }
 }

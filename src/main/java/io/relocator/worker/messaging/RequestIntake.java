@@ -3,11 +3,15 @@ package io.relocator.worker.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -43,7 +47,7 @@ public class RequestIntake {
     private final DeadLetterPublisher deadLetters;
     private final ParkingPublisher parking;
     private final Clock clock;
-    private final Map<Message<?>, Instant> unacknowledged = new ConcurrentHashMap<>();
+    private final Map<Message<byte[]>, Instant> unacknowledged = new ConcurrentHashMap<>();
 
     public RequestIntake(RequestParser parser, MigrationScheduler scheduler, MigrationRunner runner,
             EventPublisher events, DeadLetterPublisher deadLetters, ParkingPublisher parking, Clock clock) {
@@ -80,6 +84,20 @@ public class RequestIntake {
         return handOff(record, deadLetters.send(origin, record.getPayload(), reason), "(dead letter)");
     }
 
+    /**
+     * After a rebalance took these partitions away: their requests that only waited here are dropped (the new owner
+     * reads them again) and no longer counted as unacknowledged. Running ones finish and publish their outcome.
+     */
+    public void revoked(Collection<TopicPartition> partitions) {
+        Set<String> origins = partitions.stream().map(TopicPartition::toString).collect(Collectors.toSet());
+        scheduler.dropQueued(origins).subscribe().with(count -> {
+            if (count > 0) {
+                LOG.infof("Rebalance: %d waiting request(s) of %s dropped; their new owner takes them", count, origins);
+            }
+        });
+        unacknowledged.keySet().removeIf(record -> origins.contains(partition(record)));
+    }
+
     /** Age of the oldest record read but not yet acknowledged; zero when there is none. */
     public Duration oldestUnacknowledgedAge() {
         Instant now = clock.instant();
@@ -92,7 +110,7 @@ public class RequestIntake {
             return handOff(record, runner.attempt(request, AttemptHistory.NONE).replaceWithVoid(),
                     request.requestId());
         }
-        return scheduler.submit(request, () -> attempt(record, request, AttemptHistory.NONE))
+        return scheduler.submit(request, partition(record), () -> attempt(record, request, AttemptHistory.NONE))
                 .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
                         : handOff(record, parking.park(origin(record), record.getPayload(), request, parkCount + 1),
                                 request.requestId()));
@@ -120,7 +138,7 @@ public class RequestIntake {
 
     private Uni<Void> resubmit(Message<byte[]> record, MigrationRequest request, AttemptHistory history) {
         return scheduler.roomFor(request.targetNode())
-                .chain(() -> scheduler.submit(request, () -> attempt(record, request, history)))
+                .chain(() -> scheduler.submit(request, partition(record), () -> attempt(record, request, history)))
                 .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
                         : resubmit(record, request, history));
     }
@@ -149,6 +167,12 @@ public class RequestIntake {
         LOG.errorf(failure, "The outcome of request %s could not be published: stopping so that it is delivered again",
                 requestId);
         Quarkus.asyncExit(1);
+    }
+
+    /** The record's topic partition as {@link TopicPartition#toString()} writes it. */
+    private static String partition(Message<?> record) {
+        var origin = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+        return new TopicPartition(origin.getTopic(), origin.getPartition()).toString();
     }
 
     @SuppressWarnings("unchecked")

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,22 @@ class MigrationSchedulerTest {
     }
 
     @Test
+    void dropsTheQueuedRequestsOfRevokedOriginsAndKeepsTheRunningOnes() {
+        MigrationScheduler scheduler = scheduler(1, 10, 100, 100);
+        List<Integer> dropped = new ArrayList<>();
+        for (String id : List.of("run", "keep", "drop")) {
+            MigrationRequest request = request(id, guid(), "s", "t");
+            scheduler.submit(request, id.equals("drop") || id.equals("run") ? "p-revoked" : "p-kept",
+                    () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e)))).subscribe().with(a -> { });
+        }
+        scheduler.dropQueued(Set.of("p-revoked")).subscribe().with(dropped::add);
+        assertEquals(List.of(1), dropped);
+        assertEquals(1, scheduler.queued());
+        complete("run");
+        assertEquals(List.of("run", "keep"), startedIds());
+    }
+
+    @Test
     void exposesEachNodesLoadAgainstItsBounds() {
         MigrationScheduler scheduler = new MigrationScheduler(
                 new ConcurrencyBounds(2, 3, 100, 100, 100, Map.of("t", 1), Map.of()));
@@ -209,14 +226,14 @@ class MigrationSchedulerTest {
 
     private AtomicBoolean submit(MigrationScheduler scheduler, MigrationRequest request) {
         AtomicBoolean accepted = new AtomicBoolean();
-        scheduler.submit(request, () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
+        scheduler.submit(request, "p-" + (request.requestId().hashCode() & 1), () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
                 .subscribe().with(admission -> accepted.set(admission == Admission.QUEUED));
         return accepted;
     }
 
     private Admission admission(MigrationScheduler scheduler, MigrationRequest request) {
         List<Admission> answer = new ArrayList<>();
-        scheduler.submit(request, () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
+        scheduler.submit(request, "p-" + (request.requestId().hashCode() & 1), () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
                 .subscribe().with(answer::add);
         return answer.get(0);
     }

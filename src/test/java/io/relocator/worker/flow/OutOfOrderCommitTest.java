@@ -68,12 +68,6 @@ class OutOfOrderCommitTest extends FlowTestSupport {
     /** Slack for the gap between seeing an event and the worker's ack of it, and for a loaded machine. */
     private static final Duration MARGIN = Duration.ofSeconds(2);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-
     /** The throttled strategy commits on this period, so one period after an ack its offset would be committed. */
     @ConfigProperty(name = "mp.messaging.incoming.requests.auto.commit.interval.ms", defaultValue = "5000")
     long commitIntervalMs;

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# The worker's benchmark, one command, no Docker:
+#
+#   deploy/local/benchmark/run-benchmark.sh [overhead|scale|fairness|all]     (default: all; ~10 minutes on 2 cores)
+#
+# It builds the worker if needed, starts a real Kafka broker from Maven jars, and for each scenario a fresh Agent
+# simulator in its own JVM (the same jar, simulator on, no worker role) and a fresh worker JVM (-Xmx512m) whose
+# inventory points at the simulator. Bench.java (beside this script) places containers, publishes requests, reads the
+# events and samples the worker (threads from /proc, heap with jcmd). Every scenario has its own topics and consumer
+# group. The figures go to docs/benchmarks.md (regenerated from the results of the latest run of each scenario, kept
+# in target/benchmark/results/). Everything listens on 127.0.0.1; simulated node addresses (*.sim.invalid) resolve
+# nowhere; the nodes' password is made up for the run and passed only through the environment. Everything started
+# here is stopped on exit, also on Ctrl-C.
+#
+# Environment (optional): BENCH_DIRECT_COUNT, BENCH_OVERHEAD_COUNT, BENCH_SCALE_NODES, BENCH_SCALE_ROUNDS,
+# BENCH_FAIR_SLOW, BENCH_FAIR_FAST (sizes; the defaults are what docs/benchmarks.md reports); BENCH_WORKER_OPTS
+# (extra JVM options or -D overrides for the worker, for experiments; a run with it set says so in the overrides).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+HERE="$ROOT/deploy/local/benchmark"
+WORK="$ROOT/target/benchmark"
+RESULTS="$WORK/results"
+JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
+BROKER="$ROOT/deploy/local/kafka/kafka-broker.sh"
+CP_FILE="$ROOT/deploy/local/kafka/target/classpath.txt"
+DOC="$ROOT/docs/benchmarks.md"
+WHAT="${1:-all}"
+COMMAND="deploy/local/benchmark/run-benchmark.sh $WHAT"
+PIDS=()
+
+say() { printf '[benchmark] %s\n' "$*" >&2 || true; }
+
+stop_pid() {
+  local pid=$1
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+
+stop_all() {
+  trap '' INT TERM PIPE
+  for pid in "${PIDS[@]:-}"; do stop_pid "$pid"; done
+  "$BROKER" stop "$WORK/kafka" >/dev/null 2>&1 || true
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+case "$WHAT" in overhead|scale|fairness|all) ;; *) echo "usage: $0 [overhead|scale|fairness|all]" >&2; exit 2 ;; esac
+
+free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
+  say "building the worker (mvn package -DskipTests)"
+  (cd "$ROOT" && mvn -B -q package -DskipTests)
+fi
+
+mkdir -p "$WORK" "$RESULTS"
+rm -rf "$WORK/kafka"
+say "starting Kafka"
+BOOTSTRAP="$(KAFKA_BROKER_OWNER_PID=$$ "$BROKER" start "$WORK/kafka")"
+[ -f "$CP_FILE" ] || { say "no $CP_FILE (the broker script resolves it)"; exit 1; }
+CP="$(cat "$CP_FILE")"
+# Made up for this run; only ever in the environment of the processes started here.
+export BENCH_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+
+SIM_PORT="" SIM_PID="" WORKER_PORT="" WORKER_PID="" WORKER_LAUNCHED=""
+
+# start_simulator NAME [extra -D options...]: the simulator alone in its own JVM (no requests consumer, no topics).
+start_simulator() {
+  local name=$1; shift
+  SIM_PORT="$(free_port 18180)"
+  RELOCATOR_SIMULATOR_PASSWORD="$BENCH_PASSWORD" java -Xms256m -Xmx1g -XX:+UseG1GC \
+    -Dquarkus.http.port="$SIM_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
+    -Drelocator.simulator.enabled=true -Drelocator.simulator.username=root \
+    -Dmp.messaging.incoming.requests.enabled=false -Dmp.messaging.incoming.parked.enabled=false \
+    -Drelocator.topics.create=false -Drelocator.topics.requests="bench-sim-unused" \
+    -Drelocator.topics.parked="bench-sim-unused-parked" -Dquarkus.log.category.\"io.relocator\".level=WARN \
+    "$@" -jar "$JAR" >"$WORK/$name-simulator.log" 2>&1 &
+  SIM_PID=$!
+  PIDS+=("$SIM_PID")
+}
+
+# start_worker NAME PROPERTIES_FILE: the worker alone, -Xmx512m, its inventory and overrides in PROPERTIES_FILE.
+start_worker() {
+  local name=$1 props=$2
+  WORKER_PORT="$(free_port 18280)"
+  WORKER_LAUNCHED="$(date +%s%3N)"
+  # shellcheck disable=SC2086 # BENCH_WORKER_OPTS: extra JVM options for experiments (none in the reported runs)
+  java -Xmx512m -XX:+UseG1GC ${BENCH_WORKER_OPTS:-} -Dquarkus.config.locations="file:$props" -Dquarkus.http.port="$WORKER_PORT" \
+    -Dkafka.bootstrap.servers="$BOOTSTRAP" -jar "$JAR" >"$WORK/$name-worker.log" 2>&1 &
+  WORKER_PID=$!
+  PIDS+=("$WORKER_PID")
+}
+
+stop_scenario() {
+  stop_pid "$WORKER_PID"
+  stop_pid "$SIM_PID"
+  WORKER_PID="" SIM_PID=""
+}
+
+# inventory FILE SCENARIO NODE...: topics, group and one block per node (password from the environment only).
+inventory() {
+  local file=$1 scenario=$2; shift 2
+  {
+    echo "relocator.topics.requests=bench-$scenario-requests"
+    echo "relocator.topics.events=bench-$scenario-events"
+    echo "relocator.topics.dead-letter=bench-$scenario-dlq"
+    echo "relocator.topics.parked=bench-$scenario-parked"
+    echo "mp.messaging.incoming.requests.group.id=bench-$scenario"
+    echo "mp.messaging.incoming.parked.group.id=bench-$scenario"
+    for node in "$@"; do
+      echo "relocator.nodes.$node.agent-url=http://127.0.0.1:$SIM_PORT/simulator/agents/$node"
+      echo "relocator.nodes.$node.address=$node.sim.invalid"
+      echo "relocator.nodes.$node.username=root"
+      echo "relocator.nodes.$node.password=\${BENCH_PASSWORD}"
+    done
+  } >"$file"
+}
+
+bench() {
+  local scenario=$1 limit=$2; shift 2
+  timeout "$limit" java -Xmx1g -cp "$CP" "$HERE/Bench.java" "$scenario" "$@" 2> >(tee -a "$WORK/bench.log" >&2) \
+    | tee -a "$WORK/bench.log" | sed -n 's/^RESULT //p'
+}
+
+# record SCENARIO OVERRIDES: starts the scenario's result file.
+record() {
+  local file="$RESULTS/$1.properties"
+  {
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "command=$COMMAND"
+    echo "overrides=$2${BENCH_WORKER_OPTS:+; worker JVM options: $BENCH_WORKER_OPTS}"
+  } >"$file"
+  echo "$file"
+}
+
+broker_pid() { cat "$WORK/kafka/broker.pid" 2>/dev/null || true; }
+
+nodes_named() { local prefix=$1 n=$2; for i in $(seq 1 "$n"); do printf '%s-%04d ' "$prefix" "$i"; done; }
+
+# worker_facts FILE NAME: start-up figures from the worker's log.
+worker_facts() {
+  local file=$1 log="$WORK/$2-worker.log"
+  { echo "worker_started_in=$(sed -n 's/.* started in \([0-9.]*s\).*/\1/p' "$log" | head -1)"
+    echo "clients_built_ms=$(sed -n 's/.*Built [0-9]* Agent clients in \([0-9]*\) ms.*/\1/p' "$log" | head -1)"
+  } >>"$file"
+}
+
+run_overhead() {
+  local nodes=16 bound=4
+  local overrides="16 nodes; relocator.concurrency.per-target-node=$bound (per-source-node 4, max-in-flight 1000, max-queued 1000: defaults); simulator latency 0; direct driver concurrency 64 = nodes x bound"
+  local file; file="$(record overhead "$overrides")"
+  say "overhead: simulator"
+  start_simulator overhead
+  bench direct 300 sim="http://127.0.0.1:$SIM_PORT" nodes=$nodes count="${BENCH_DIRECT_COUNT:-30000}" \
+    warmup=10000 concurrency=$((nodes * bound)) sim-pid="$SIM_PID" >>"$file"
+  say "overhead: worker"
+  inventory "$WORK/overhead.properties" overhead $(nodes_named hn $nodes)
+  echo "relocator.concurrency.per-target-node=$bound" >>"$WORK/overhead.properties"
+  start_worker overhead "$WORK/overhead.properties"
+  bench overhead 400 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
+    bootstrap="$BOOTSTRAP" requests=bench-overhead-requests events=bench-overhead-events nodes=$nodes \
+    count="${BENCH_OVERHEAD_COUNT:-20000}" warmup=4000 sim-pid="$SIM_PID" broker-pid="$(broker_pid)" >>"$file"
+  worker_facts "$file" overhead
+  stop_scenario
+}
+
+run_scale() {
+  local nodes="${BENCH_SCALE_NODES:-500}" rounds="${BENCH_SCALE_ROUNDS:-24}"
+  local overrides="$nodes nodes; relocator.concurrency.per-target-node=4, relocator.concurrency.per-source-node=8 (sources spread round-robin, about 4 out of each node at once; 8 so the source bound never limits), relocator.concurrency.max-in-flight=2500, relocator.scheduler.max-queued=$((nodes * rounds)) (the whole backlog may wait locally); simulator latency 5 s; $rounds requests per target node"
+  local file; file="$(record scale "$overrides")"
+  say "scale: simulator"
+  start_simulator scale -Drelocator.simulator.latency=5s
+  inventory "$WORK/scale.properties" scale $(nodes_named hn "$nodes")
+  { echo "relocator.concurrency.per-target-node=4"
+    echo "relocator.concurrency.per-source-node=8"
+    echo "relocator.concurrency.max-in-flight=2500"
+    echo "relocator.scheduler.max-queued=$((nodes * rounds))"
+  } >>"$WORK/scale.properties"
+  say "scale: worker with $nodes nodes"
+  start_worker scale "$WORK/scale.properties"
+  bench scale 480 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
+    launched="$WORKER_LAUNCHED" bootstrap="$BOOTSTRAP" requests=bench-scale-requests events=bench-scale-events group=bench-scale \
+    nodes="$nodes" rounds="$rounds" bound=4 latency-ms=5000 sim-pid="$SIM_PID" broker-pid="$(broker_pid)" >>"$file"
+  worker_facts "$file" scale
+  stop_scenario
+}
+
+# run_fairness VARIANT OVERRIDE_LINES...
+run_fairness_variant() {
+  local variant=$1; shift
+  local file; file="$(record "fairness-$variant" "$*")"
+  say "fairness ($variant): simulator"
+  start_simulator "fairness-$variant"
+  inventory "$WORK/fairness-$variant.properties" "fairness-$variant" s-src s f1-src f2-src f3-src f1 f2 f3
+  for line in "$@"; do echo "$line" >>"$WORK/fairness-$variant.properties"; done
+  say "fairness ($variant): worker"
+  start_worker "fairness-$variant" "$WORK/fairness-$variant.properties"
+  bench fairness 300 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
+    bootstrap="$BOOTSTRAP" requests="bench-fairness-$variant-requests" group="bench-fairness-$variant" events="bench-fairness-$variant-events" \
+    parked="bench-fairness-$variant-parked" variant="$variant" slow="${BENCH_FAIR_SLOW:-10000}" \
+    fast="${BENCH_FAIR_FAST:-100}" slow-ms=60000 fast-ms=300 fast-bound=2 >>"$file"
+  stop_scenario
+}
+
+run_fairness() {
+  # As configured by default: a node's share of the local queue is 100, the rest of its backlog is parked.
+  run_fairness_variant parking "relocator.scheduler.park-delay=30s"
+  # The whole backlog in memory: no parking, the heap holds 10,000 waiting requests.
+  run_fairness_variant memory "relocator.scheduler.max-queued=20000" "relocator.scheduler.max-queued-per-node=20000"
+}
+
+STARTED_AT=$(date +%s)
+case "$WHAT" in
+  overhead) run_overhead ;;
+  scale) run_scale ;;
+  fairness) run_fairness ;;
+  all) run_overhead; run_scale; run_fairness ;;
+esac
+say "scenarios done in $(( $(date +%s) - STARTED_AT )) s; writing $DOC"
+
+BENCH_MACHINE="$(printf 'nproc: %s\n' "$(nproc)"; free -g | sed 's/^/    /'; java -version 2>&1 | sed 's/^/    /'; \
+  printf 'kernel: %s\n' "$(uname -srm)")" \
+  bash "$HERE/write-report.sh" "$RESULTS" "$DOC"
+say "done: $DOC"

@@ -633,7 +633,8 @@ public class Bench {
     }
 
     static void head(StringBuilder md, Properties p) {
-        md.append("Run ").append(p.getProperty("date")).append(" with `").append(p.getProperty("command"))
+        md.append("Run ").append(p.getProperty("date")).append(" on code ").append(p.getProperty("code", "?"))
+                .append(" with `").append(p.getProperty("command"))
                 .append("`. Overrides: ").append(p.getProperty("overrides")).append(".\n\n");
     }
 

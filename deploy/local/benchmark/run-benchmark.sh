@@ -136,6 +136,7 @@ record() {
   {
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "command=$COMMAND"
+    echo "code=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$( [ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ] && echo ' + uncommitted changes in src/')"
     echo "overrides=$2${BENCH_WORKER_OPTS:+; worker JVM options: $BENCH_WORKER_OPTS}"
   } >"$file"
   echo "$file"

@@ -31,6 +31,7 @@ import io.relocator.worker.domain.ErrorCode;
 import io.relocator.worker.domain.MigrationCall;
 import io.relocator.worker.domain.MigrationError;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 
 /**
@@ -68,7 +69,8 @@ public class SoapAgent implements AgentPort {
 
     /** Builds the clients with the application (this bean's constructor) and logs in to every node in the background. */
     void onStart(@Observes StartupEvent event) {
-        warmUp();
+        // Off the main thread: building 500 logins' SOAP messages there would delay the start by seconds.
+        Infrastructure.getDefaultWorkerPool().execute(this::warmUp);
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -49,6 +49,9 @@ PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 export KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" QUARKUS_HTTP_PORT="$PORT"
 export RELOCATOR_SIMULATOR_ENABLED=true RELOCATOR_SIMULATOR_USERNAME=root RELOCATOR_SIMULATOR_PASSWORD="$PASSWORD"
 export RELOCATOR_SIMULATOR_LATENCY=3s RELOCATOR_CONCURRENCY_PER_TARGET_NODE="$BOUND"
+# The simulated Agents live in the worker's own process and stop with it, so there is nothing to drain for:
+# a stopped demo exits at once (a real worker waits up to a minute for calls to remote Agents).
+export RELOCATOR_SHUTDOWN_DRAIN_TIMEOUT=1s
 for node in "${NODES[@]}"; do
   var="RELOCATOR_NODES__$(echo "$node" | tr 'a-z-' 'A-Z_')__"
   export "${var}AGENT_URL=http://127.0.0.1:$PORT/simulator/agents/$node"

@@ -27,16 +27,10 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local port=$1
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-  echo "$port"
-}
+# shellcheck source=common.sh
+source "$ROOT/deploy/local/common.sh"
 
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
-  say "building the worker (mvn package -DskipTests)"
-  (cd "$ROOT" && mvn -B -q package -DskipTests)
-fi
+build_if_stale "$ROOT"
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 say "starting Kafka"

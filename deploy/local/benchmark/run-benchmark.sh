@@ -50,16 +50,10 @@ trap 'exit 130' INT TERM
 
 case "$WHAT" in overhead|scale|fairness|all) ;; *) echo "usage: $0 [overhead|scale|fairness|all]" >&2; exit 2 ;; esac
 
-free_port() {
-  local port=$1
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-  echo "$port"
-}
+# shellcheck source=../common.sh
+source "$ROOT/deploy/local/common.sh"
 
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]; then
-  say "building the worker (mvn package -DskipTests)"
-  (cd "$ROOT" && mvn -B -q package -DskipTests)
-fi
+build_if_stale "$ROOT"
 
 mkdir -p "$WORK" "$RESULTS"
 rm -rf "$WORK/kafka"

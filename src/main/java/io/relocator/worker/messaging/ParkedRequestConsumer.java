@@ -53,11 +53,11 @@ public class ParkedRequestConsumer {
         long waitMillis = Duration.between(clock.instant(), dueAt).toMillis();
         ParsedRecord parsed = parser.parse(record.getPayload(), receivedAt);
         if (waitMillis < 1 || !(parsed instanceof ParsedRecord.Accepted accepted)) { // timers take whole milliseconds
-            return intake.take(record, receivedAt, parkCount);
+            return intake.take(record, parsed, receivedAt, parkCount);
         }
         Uni<Void> due = Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(waitMillis));
         return Uni.combine().any().of(due, scheduler.roomFor(accepted.request().targetNode()))
-                .chain(() -> intake.take(record, receivedAt, parkCount));
+                .chain(() -> intake.take(record, parsed, receivedAt, parkCount));
     }
 
     private static Instant instant(Headers headers, String name, Instant fallback) {

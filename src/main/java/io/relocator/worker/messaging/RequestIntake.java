@@ -65,8 +65,12 @@ public class RequestIntake {
      * @param parkCount  how many times the request was parked before
      */
     public Uni<Void> take(Message<byte[]> record, Instant receivedAt, int parkCount) {
+        return take(record, parser.parse(record.getPayload(), receivedAt), receivedAt, parkCount);
+    }
+
+    /** The same, for a record its caller has already parsed. */
+    public Uni<Void> take(Message<byte[]> record, ParsedRecord parsed, Instant receivedAt, int parkCount) {
         unacknowledged.put(record, receivedAt);
-        ParsedRecord parsed = parser.parse(record.getPayload(), receivedAt);
         if (parsed instanceof ParsedRecord.Accepted accepted) {
             return schedule(record, accepted.request(), parkCount);
         }

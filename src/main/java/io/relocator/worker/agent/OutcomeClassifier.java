@@ -39,13 +39,9 @@ public final class OutcomeClassifier {
         if (cause instanceof LoginFailed) {
             return classifyLogin(unwrap(cause.getCause()), node);
         }
-        AgentFault fault = find(cause, AgentFault.class);
-        if (fault != null) {
-            return agentError(ErrorCode.AGENT_ERROR, fault, node);
-        }
-        SOAPFaultException soapFault = find(cause, SOAPFaultException.class);
-        if (soapFault != null) {
-            return new MigrationError(ErrorCode.AGENT_ERROR, faultString(soapFault), false, null, node);
+        MigrationError answered = agentAnswer(cause, ErrorCode.AGENT_ERROR, node);
+        if (answered != null) {
+            return answered;
         }
         if (notSent(cause)) {
             return new MigrationError(ErrorCode.UNREACHABLE, describe(cause), true, null, node);
@@ -68,16 +64,22 @@ public final class OutcomeClassifier {
 
     /** The Agent refused the login: AUTH_FAILED. No login answer: the migration was never sent, UNREACHABLE. */
     static MigrationError classifyLogin(Throwable cause, String node) {
-        AgentFault fault = find(cause, AgentFault.class);
-        if (fault != null) {
-            return agentError(ErrorCode.AUTH_FAILED, fault, node);
-        }
-        SOAPFaultException soapFault = find(cause, SOAPFaultException.class);
-        if (soapFault != null) {
-            return new MigrationError(ErrorCode.AUTH_FAILED, faultString(soapFault), false, null, node);
+        MigrationError answered = agentAnswer(cause, ErrorCode.AUTH_FAILED, node);
+        if (answered != null) {
+            return answered;
         }
         return new MigrationError(ErrorCode.UNREACHABLE, "login to " + node + " failed: " + describe(cause), true, null,
                 node);
+    }
+
+    /** The Agent answered with a fault: its error (with detail) or its faultstring, under {@code code}; else null. */
+    private static MigrationError agentAnswer(Throwable cause, ErrorCode code, String node) {
+        AgentFault fault = find(cause, AgentFault.class);
+        if (fault != null) {
+            return agentError(code, fault, node);
+        }
+        SOAPFaultException soapFault = find(cause, SOAPFaultException.class);
+        return soapFault == null ? null : new MigrationError(code, faultString(soapFault), false, null, node);
     }
 
     /** The Agent's own error code, when the failure is an Agent error. */

@@ -52,10 +52,6 @@ public record MigrationEvent(
         return requestId + ":" + status + ":" + attempt;
     }
 
-    public boolean isTerminal() {
-        return status != MigrationStatus.STARTED;
-    }
-
     private static MigrationEvent of(MigrationRequest r, MigrationStatus status, int attempt, Instant now,
             Long durationMs, Boolean reconciled, MigrationError error) {
         return new MigrationEvent(r.requestId(), r.containerId(), r.sourceNode(), r.targetNode(), r.migrationType(),

@@ -5,9 +5,7 @@ import java.time.format.DateTimeFormatter;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -19,7 +17,6 @@ import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes MigrationEvents to the events channel: JSON value, keyed by containerId, CloudEvents 1.0 headers in
@@ -48,22 +45,20 @@ public class EventPublisher implements EventSink {
     /** Publishes an event whose containerId may be missing: it is then keyed by {@code fallbackKey}. */
     public Uni<Void> publish(MigrationEvent event, byte[] fallbackKey) {
         byte[] key = event.containerId() != null ? event.containerId().getBytes(StandardCharsets.UTF_8) : fallbackKey;
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(serialize(event))
-                .addMetadata(OutgoingKafkaRecordMetadata.<byte[]> builder().withKey(key).withHeaders(headers(event)).build())));
+        return Uni.createFrom().deferred(() -> withHeaders(new OutgoingRecord(key, serialize(event)), event)
+                .sendTo(emitter));
     }
 
-    private RecordHeaders headers(MigrationEvent event) {
-        RecordHeaders headers = new RecordHeaders();
-        add(headers, "ce_specversion", "1.0");
-        add(headers, "ce_id", event.cloudEventId());
-        add(headers, "ce_source", source);
-        add(headers, "ce_type", event.status().cloudEventType());
-        add(headers, "ce_time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
+    private OutgoingRecord withHeaders(OutgoingRecord record, MigrationEvent event) {
+        record.header("ce_specversion", "1.0")
+                .header("ce_id", event.cloudEventId())
+                .header("ce_source", source)
+                .header("ce_type", event.status().cloudEventType())
+                .header("ce_time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
         if (event.containerId() != null) {
-            add(headers, "ce_subject", event.containerId());
+            record.header("ce_subject", event.containerId());
         }
-        add(headers, "content-type", "application/json");
-        return headers;
+        return record.header("content-type", "application/json");
     }
 
     private byte[] serialize(MigrationEvent event) {
@@ -72,9 +67,5 @@ public class EventPublisher implements EventSink {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A MigrationEvent could not be written as JSON", e);
         }
-    }
-
-    private static void add(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

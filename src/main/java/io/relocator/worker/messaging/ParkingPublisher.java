@@ -1,13 +1,10 @@
 package io.relocator.worker.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
@@ -15,7 +12,6 @@ import io.relocator.worker.domain.MigrationRequest;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Hands a request off to the parking topic: the request's own bytes and key, unchanged, with headers that keep when
@@ -47,16 +43,10 @@ public class ParkingPublisher {
             LOG.debugf("Request %s parked: node %s has its share of the local queue", request.requestId(),
                     request.targetNode());
         }
-        RecordHeaders headers = new RecordHeaders();
-        add(headers, RECEIVED_AT, request.receivedAt().toString());
-        add(headers, PARKED_AT, clock.instant().toString());
-        add(headers, PARK_COUNT, Integer.toString(parkCount));
-        OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]> builder()
-                .withKey(origin.getKey()).withHeaders(headers).build();
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(value).addMetadata(metadata)));
-    }
-
-    private static void add(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        return new OutgoingRecord(origin.getKey(), value)
+                .header(RECEIVED_AT, request.receivedAt().toString())
+                .header(PARKED_AT, clock.instant().toString())
+                .header(PARK_COUNT, Integer.toString(parkCount))
+                .sendTo(emitter);
     }
 }

@@ -54,6 +54,45 @@ public interface RelocatorConfig {
         Duration drainTimeout();
     }
 
+    /**
+     * This worker process's name: its Kafka transactional id and its static group membership are derived from it. It
+     * must be unique among the workers of one deployment and the same across a process's restarts (a StatefulSet pod
+     * name, say), so that a restarted worker takes its partitions back at once and aborts what its previous life left
+     * open. Default: the {@code HOSTNAME} environment variable, else {@code relocator-worker}.
+     */
+    @WithDefault("${HOSTNAME:relocator-worker}")
+    String instanceId();
+
+    /** This process's role. */
+    Worker worker();
+
+    interface Worker {
+        /** Whether this process consumes requests. Off only for a process that serves nothing but the Agent simulator. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    /** Kafka transactions: each commits a batch of events, outcome marks and the consumed offsets they complete. */
+    Transactions transactions();
+
+    interface Transactions {
+        /** The most units of work (an event with its mark, a dead letter, a parked copy...) in one transaction. */
+        @WithDefault("500")
+        int maxBatch();
+
+        /**
+         * The broker aborts a transaction left open this long ({@code transaction.timeout.ms}): how long a worker
+         * that died mid-transaction can hold back readers of its topics, when it does not come back under the same
+         * instance id.
+         */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    /** How long a requestId is remembered: a duplicate arriving within this window never runs again. */
+    @WithDefault("P7D")
+    Duration idempotencyWindow();
+
     /** Kafka topics the worker reads and writes. */
     Topics topics();
 
@@ -208,11 +247,21 @@ public interface RelocatorConfig {
         @WithDefault("migration-requests-parked")
         String parked();
 
+        /**
+         * The worker's own outcome store: a compacted topic, partitioned like the requests, keyed by requestId, that
+         * remembers which requests are in flight or ended (kept for {@code relocator.idempotency-window}).
+         */
+        @WithDefault("migration-outcomes")
+        String outcomes();
+
         /** Create missing topics at start-up with the partitions and settings below (never by broker auto-creation). */
         @WithDefault("true")
         boolean create();
 
-        /** Partitions of each topic the worker creates. */
+        /**
+         * Partitions of each topic the worker creates. The parking and outcome topics always get as many as the
+         * requests topic has (they are read partition by partition alongside it).
+         */
         @WithDefault("6")
         int partitions();
 

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.relocator.worker.domain.AgentPort;
 import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.ConcurrencyBounds;
-import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.MigrationScheduler;
 import io.relocator.worker.domain.Reconciliation;
@@ -62,11 +61,10 @@ public class WorkerWiring {
 
     @Produces
     @Singleton
-    MigrationRunner migrationRunner(AgentPort agent, EventSink events, Clock clock, RelocatorConfig config,
-            CircuitBreakers breakers) {
+    MigrationRunner migrationRunner(AgentPort agent, Clock clock, RelocatorConfig config, CircuitBreakers breakers) {
         RelocatorConfig.Retry retry = config.retry();
         RelocatorConfig.Reconcile reconcile = config.reconcile();
-        return new MigrationRunner(agent, events, clock,
+        return new MigrationRunner(agent, clock,
                 new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff(), retry.deadline(),
                         Set.copyOf(retry.agentCodes().orElse(List.of()))),
                 new Reconciliation(reconcile.interval(), reconcile.deadline(), Set.copyOf(reconcile.busyStates())),

@@ -1,9 +1,18 @@
 package io.relocator.worker.domain;
 
+import java.time.Instant;
+
 import io.smallrye.mutiny.Uni;
 
-/** Where MigrationEvents go. The Uni completes when the broker has acknowledged the event, and fails if it never does. */
+/**
+ * Where one request's MigrationEvents go. Each Uni completes when what it writes is durable (committed to the broker),
+ * and fails if it never is, or if the request is no longer this worker's to finish (its partition was taken away).
+ */
 public interface EventSink {
 
-    Uni<Void> publish(MigrationEvent event);
+    /** An attempt begins: its STARTED event, and the mark that the request is in flight, before the Agent is called. */
+    Uni<Void> started(MigrationEvent started, Instant firstStart);
+
+    /** The request's one terminal event, written together with the mark that it ended and its record's offset. */
+    Uni<Void> ended(MigrationEvent terminal);
 }

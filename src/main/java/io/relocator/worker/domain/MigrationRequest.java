@@ -21,4 +21,10 @@ public record MigrationRequest(
     public boolean expiredAt(Instant now) {
         return notAfter != null && now.isAfter(notAfter);
     }
+
+    /** The same request, first read at {@code firstRead} (by an earlier delivery). */
+    public MigrationRequest receivedAt(Instant firstRead) {
+        return new MigrationRequest(requestId, containerId, sourceNode, targetNode, migrationType, options, notAfter,
+                requestedBy, reason, firstRead);
+    }
 }

@@ -2,17 +2,10 @@ package io.relocator.worker.messaging;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-
-/**
- * One record for an outgoing channel (events, dead letters, parking): a key set per record, a value and UTF-8 text
- * headers. {@link #sendTo} completes when the broker has acknowledged it.
- */
+/** Builds one outgoing Kafka record (an event, a dead letter, a parked copy, an outcome mark): key, value, UTF-8 headers. */
 final class OutgoingRecord {
 
     private final byte[] key;
@@ -29,9 +22,8 @@ final class OutgoingRecord {
         return this;
     }
 
-    Uni<Void> sendTo(MutinyEmitter<byte[]> emitter) {
-        OutgoingKafkaRecordMetadata<byte[]> metadata = OutgoingKafkaRecordMetadata.<byte[]> builder()
-                .withKey(key).withHeaders(headers).build();
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(value).addMetadata(metadata)));
+    /** @param partition the partition to write to, or null to let the key choose */
+    ProducerRecord<byte[], byte[]> to(String topic, Integer partition) {
+        return new ProducerRecord<>(topic, partition, key, value, headers);
     }
 }

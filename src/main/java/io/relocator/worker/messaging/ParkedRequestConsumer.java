@@ -47,9 +47,9 @@ public class ParkedRequestConsumer {
     @Incoming(Channels.PARKED)
     public Uni<Void> consume(Message<byte[]> record) {
         Headers headers = RequestIntake.origin(record).getHeaders();
-        Instant receivedAt = instant(headers, ParkingPublisher.RECEIVED_AT, clock.instant());
-        Instant dueAt = instant(headers, ParkingPublisher.PARKED_AT, clock.instant()).plus(parkDelay);
-        int parkCount = integer(headers, ParkingPublisher.PARK_COUNT);
+        Instant receivedAt = instant(headers, ParkedRecords.RECEIVED_AT, clock.instant());
+        Instant dueAt = instant(headers, ParkedRecords.PARKED_AT, clock.instant()).plus(parkDelay);
+        int parkCount = integer(headers, ParkedRecords.PARK_COUNT);
         long waitMillis = Duration.between(clock.instant(), dueAt).toMillis();
         ParsedRecord parsed = parser.parse(record.getPayload(), receivedAt);
         if (waitMillis < 1 || !(parsed instanceof ParsedRecord.Accepted accepted)) { // timers take whole milliseconds

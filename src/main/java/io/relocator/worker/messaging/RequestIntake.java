@@ -4,13 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -18,22 +21,29 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Quarkus;
 import io.relocator.worker.domain.Admission;
 import io.relocator.worker.domain.AttemptHistory;
+import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationRequest;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.MigrationScheduler;
 import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.ParsedRecord;
+import io.relocator.worker.domain.RequestMark;
 import io.relocator.worker.domain.RequestParser;
+import io.relocator.worker.messaging.OutcomeTransactions.OutcomeDropped;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Gives each record read from the requests or the parking topic its end: the dead-letter topic, a FAILED event, the
- * scheduler, or the parking topic when its target node's share of the local queue is full. The returned Uni
- * completes as soon as the record is handed on, so the connector keeps reading while migrations run; the record
- * itself is acknowledged (and later committed) only once its outcome, dead-letter copy or parked copy is
- * acknowledged by the broker. A parsed request is never nacked.
+ * scheduler, the parking topic when its target node's share of the local queue is full, or nothing at all when it
+ * repeats a requestId this worker has already seen to its end. The returned Uni completes as soon as the record is
+ * handed on, so the connector keeps reading while migrations run; the record's offset is committed in the same Kafka
+ * transaction as its outcome ({@link OutcomeTransactions}).
+ *
+ * <p>Idempotency: a requestId whose outcome store mark says it ended is not run again; one whose mark says an attempt
+ * was in flight (the worker that ran it stopped or lost the partition) is reconciled with the Agents, not resent; one
+ * already being handled here is not started twice.
  */
 @ApplicationScoped
 public class RequestIntake {
@@ -43,17 +53,24 @@ public class RequestIntake {
     private final RequestParser parser;
     private final MigrationScheduler scheduler;
     private final MigrationRunner runner;
-    private final EventPublisher events;
-    private final DeadLetterPublisher deadLetters;
-    private final ParkingPublisher parking;
+    private final OutcomeTransactions transactions;
+    private final OutcomeStore store;
+    private final EventRecords events;
+    private final DeadLetterRecords deadLetters;
+    private final ParkedRecords parking;
     private final Clock clock;
     private final Map<Message<byte[]>, Instant> unacknowledged = new ConcurrentHashMap<>();
+    /** requestIds being handled here (waiting, running, between attempts), with the partition they were read from. */
+    private final Map<String, TopicPartition> active = new ConcurrentHashMap<>();
 
     public RequestIntake(RequestParser parser, MigrationScheduler scheduler, MigrationRunner runner,
-            EventPublisher events, DeadLetterPublisher deadLetters, ParkingPublisher parking, Clock clock) {
+            OutcomeTransactions transactions, OutcomeStore store, EventRecords events, DeadLetterRecords deadLetters,
+            ParkedRecords parking, Clock clock) {
         this.parser = parser;
         this.scheduler = scheduler;
         this.runner = runner;
+        this.transactions = transactions;
+        this.store = store;
         this.events = events;
         this.deadLetters = deadLetters;
         this.parking = parking;
@@ -70,27 +87,32 @@ public class RequestIntake {
 
     /** The same, for a record its caller has already parsed. */
     public Uni<Void> take(Message<byte[]> record, ParsedRecord parsed, Instant receivedAt, int parkCount) {
+        var origin = origin(record);
+        transactions.read(partition(record), origin.getOffset());
         unacknowledged.put(record, receivedAt);
         if (parsed instanceof ParsedRecord.Accepted accepted) {
-            return schedule(record, accepted.request(), parkCount);
+            return accept(record, accepted.request(), parkCount);
         }
         if (parsed instanceof ParsedRecord.Rejected rejected) {
-            LOG.infof("Request %s rejected: %s %s", rejected.echo().requestId(), rejected.error().code(),
-                    rejected.error().message());
+            String requestId = rejected.echo().requestId();
+            if (endedBefore(record, requestId)) {
+                return duplicate(record, requestId, "it already ended");
+            }
+            LOG.infof("Request %s rejected: %s %s", requestId, rejected.error().code(), rejected.error().message());
             MigrationEvent event = MigrationEvent.rejected(rejected.echo(), receivedAt, clock.instant(),
                     rejected.error());
-            return handOff(record, events.publish(event, origin(record).getKey()), rejected.echo().requestId());
+            return handOff(record, ended(record, event, origin.getKey()), requestId);
         }
         String reason = ((ParsedRecord.NotARequest) parsed).reason();
-        var origin = origin(record);
         LOG.warnf("Record %s-%d@%d is not a MigrationRequest (%s): sent to the dead-letter topic", origin.getTopic(),
                 origin.getPartition(), origin.getOffset(), reason);
-        return handOff(record, deadLetters.send(origin, record.getPayload(), reason), "(dead letter)");
+        return handOff(record, complete(record, List.of(deadLetters.of(origin, record.getPayload(), reason)), List.of()),
+                "(dead letter)");
     }
 
     /**
      * After a rebalance took these partitions away: their requests that only waited here are dropped (the new owner
-     * reads them again) and no longer counted as unacknowledged. Running ones finish and publish their outcome.
+     * reads them again). Running ones go on; their outcome is left to the new owner, which reconciles.
      */
     public void revoked(Collection<TopicPartition> partitions) {
         Set<String> origins = partitions.stream().map(TopicPartition::toString).collect(Collectors.toSet());
@@ -99,84 +121,171 @@ public class RequestIntake {
                 LOG.infof("Rebalance: %d waiting request(s) of %s dropped; their new owner takes them", count, origins);
             }
         });
-        unacknowledged.keySet().removeIf(record -> origins.contains(partition(record)));
+        unacknowledged.keySet().removeIf(record -> partitions.contains(partition(record)));
+        active.values().removeIf(partitions::contains);
     }
 
-    /** Age of the oldest record read but not yet acknowledged; zero when there is none. */
+    /** Age of the oldest record read but whose outcome is not committed yet; zero when there is none. */
     public Duration oldestUnacknowledgedAge() {
         Instant now = clock.instant();
         return unacknowledged.values().stream().min(Instant::compareTo).map(oldest -> Duration.between(oldest, now))
                 .orElse(Duration.ZERO);
     }
 
-    private Uni<Void> schedule(Message<byte[]> record, MigrationRequest request, int parkCount) {
-        if (request.expiredAt(clock.instant())) { // ends EXPIRED at once, no slot needed
-            return handOff(record, runner.attempt(request, AttemptHistory.NONE).replaceWithVoid(),
-                    request.requestId());
+    private Uni<Void> accept(Message<byte[]> record, MigrationRequest request, int parkCount) {
+        String requestId = request.requestId();
+        if (active.putIfAbsent(requestId, partition(record)) != null) {
+            return duplicate(record, requestId, "it is being handled here already");
         }
-        return scheduler.submit(request, partition(record), () -> attempt(record, request, AttemptHistory.NONE))
+        Optional<RequestMark> mark = store.lookup(partition(record).partition(), requestId);
+        if (mark.isPresent() && mark.get().ended()) {
+            active.remove(requestId);
+            return duplicate(record, requestId, "it already ended");
+        }
+        if (mark.isPresent()) { // in flight when its last worker stopped or lost it: reconcile before anything
+            LOG.infof("Request %s was in flight (attempt %d) when its worker stopped or lost it: reconciling",
+                    requestId, mark.get().attempt());
+            MigrationRequest resumed = request.receivedAt(mark.get().receivedAt());
+            return schedule(record, resumed, parkCount, mark.get().history(), true);
+        }
+        if (request.expiredAt(clock.instant())) { // ends EXPIRED at once, no slot needed
+            return handOff(record, runner.attempt(request, AttemptHistory.NONE, sinkFor(record)).replaceWithVoid()
+                    .invoke(() -> forget(record, requestId)), requestId);
+        }
+        return schedule(record, request, parkCount, AttemptHistory.NONE, false);
+    }
+
+    private Uni<Void> schedule(Message<byte[]> record, MigrationRequest request, int parkCount,
+            AttemptHistory history, boolean resume) {
+        return scheduler.submit(request, partition(record).toString(), () -> run(record, request, history, resume))
                 .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
-                        : handOff(record, parking.park(origin(record), record.getPayload(), request, parkCount + 1),
-                                request.requestId()));
+                        : handOff(record, complete(record,
+                                List.of(parking.of(origin(record), record.getPayload(), request, parkCount + 1)),
+                                List.of())
+                                .invoke(() -> {
+                                    active.remove(request.requestId());
+                                    if (parkCount == 0) {
+                                        LOG.debugf("Request %s parked: node %s has its share of the local queue",
+                                                request.requestId(), request.targetNode());
+                                    }
+                                }), request.requestId()));
     }
 
     /**
-     * One attempt, run while the request holds its slots. When it ends the request, the record is acknowledged; when
-     * it asks for another attempt, the request is offered to the scheduler again after the back-off, holding no slot
-     * meanwhile (and waiting for room in its node's share rather than being parked, which would lose its history).
+     * One attempt (or, for a request found in flight, its reconciliation), run while the request holds its slots. When
+     * it ends the request, its record is done; when it asks for another attempt, the request is offered to the
+     * scheduler again after the back-off, holding no slot meanwhile (and waiting for room in its node's share rather
+     * than being parked, which would lose its history).
      */
-    private Uni<Void> attempt(Message<byte[]> record, MigrationRequest request, AttemptHistory history) {
-        return runner.attempt(request, history)
-                .invoke(step -> {
-                    if (step instanceof NextStep.RetryAfter retry) {
+    private Uni<Void> run(Message<byte[]> record, MigrationRequest request, AttemptHistory history, boolean resume) {
+        EventSink sink = sinkFor(record);
+        Uni<NextStep> step = resume ? runner.resume(request, history, sink) : runner.attempt(request, history, sink);
+        return step
+                .invoke(next -> {
+                    if (next instanceof NextStep.RetryAfter retry) {
                         // timers take whole milliseconds, at least one
                         Duration delay = Duration.ofMillis(Math.max(1, retry.delay().toMillis()));
                         Uni.createFrom().voidItem().onItem().delayIt().by(delay)
                                 .chain(() -> resubmit(record, request, retry.history()))
                                 .subscribe().with(ok -> { }, failure -> { });
+                    } else {
+                        forget(record, request.requestId());
                     }
                 })
-                .chain(step -> step instanceof NextStep.Ended ? acknowledge(record) : Uni.createFrom().voidItem())
+                .replaceWithVoid()
+                .onFailure(OutcomeDropped.class).recoverWithUni(dropped -> left(record, request, dropped))
                 .onFailure().invoke(failure -> stop(failure, request.requestId()));
     }
 
     private Uni<Void> resubmit(Message<byte[]> record, MigrationRequest request, AttemptHistory history) {
+        if (!active.containsKey(request.requestId())) { // its partition was taken away meanwhile
+            return left(record, request, new OutcomeDropped(partition(record) + " is no longer this worker's"));
+        }
         return scheduler.roomFor(request.targetNode())
-                .chain(() -> scheduler.submit(request, partition(record), () -> attempt(record, request, history)))
+                .chain(() -> scheduler.submit(request, partition(record).toString(),
+                        () -> run(record, request, history, false)))
                 .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
                         : resubmit(record, request, history));
     }
 
-    /** Completes at once; the record is acknowledged in the background once {@code outcome} is published. */
-    private Uni<Void> handOff(Message<byte[]> record, Uni<Void> outcome, String requestId) {
-        finish(record, outcome, requestId).subscribe().with(ok -> { }, failure -> { });
+    /** The request's outcome is not this worker's to write any more: its partition's new owner reconciles it. */
+    private Uni<Void> left(Message<byte[]> record, MigrationRequest request, OutcomeDropped why) {
+        LOG.infof("Request %s left to whoever reads its record next (%s)", request.requestId(), why.getMessage());
+        unacknowledged.remove(record);
+        active.remove(request.requestId(), partition(record));
         return Uni.createFrom().voidItem();
     }
 
-    /**
-     * Acknowledges the record once its outcome is published. If the outcome cannot be published (the producer gave
-     * up after its own retries), the process stops without acknowledging, so the record is delivered again.
-     */
-    private Uni<Void> finish(Message<byte[]> record, Uni<Void> outcomePublished, String requestId) {
-        return outcomePublished
-                .chain(() -> acknowledge(record))
-                .onFailure().invoke(failure -> stop(failure, requestId));
+    /** A record that repeats a requestId: done, with nothing written but its offset. */
+    private Uni<Void> duplicate(Message<byte[]> record, String requestId, String why) {
+        LOG.infof("Request %s delivered again (%s-%d@%d): dropped, %s", requestId, origin(record).getTopic(),
+                origin(record).getPartition(), origin(record).getOffset(), why);
+        return handOff(record, complete(record, List.of(), List.of()), requestId);
     }
 
-    private Uni<Void> acknowledge(Message<byte[]> record) {
-        return Uni.createFrom().completionStage(record.ack()).invoke(() -> unacknowledged.remove(record));
+    private boolean endedBefore(Message<byte[]> record, String requestId) {
+        return store.lookup(partition(record).partition(), requestId).map(RequestMark::ended).orElse(false);
+    }
+
+    /** Where one request's events go: each with its mark, the terminal one with the record's offset. */
+    private EventSink sinkFor(Message<byte[]> record) {
+        return new EventSink() {
+            @Override
+            public Uni<Void> started(MigrationEvent started, Instant firstStart) {
+                RequestMark mark = RequestMark.inFlight(started, firstStart);
+                return transactions.write(partition(record), null, List.of(events.of(started, null),
+                        store.record(partition(record).partition(), mark)), List.of(mark));
+            }
+
+            @Override
+            public Uni<Void> ended(MigrationEvent terminal) {
+                return RequestIntake.this.ended(record, terminal, null);
+            }
+        };
+    }
+
+    private Uni<Void> ended(Message<byte[]> record, MigrationEvent terminal, byte[] fallbackKey) {
+        RequestMark mark = RequestMark.ended(terminal);
+        return complete(record, List.of(events.of(terminal, fallbackKey),
+                store.record(partition(record).partition(), mark)), List.of(mark))
+                .invoke(() -> acknowledge(record));
+    }
+
+    /** Writes the record's outcome, and commits its offset, in one transaction. */
+    private Uni<Void> complete(Message<byte[]> record, List<ProducerRecord<byte[], byte[]>> outcome,
+            List<RequestMark> marks) {
+        return transactions.write(partition(record), origin(record).getOffset(), outcome, marks);
+    }
+
+    /** Completes at once; the record's outcome is committed in the background. */
+    private Uni<Void> handOff(Message<byte[]> record, Uni<Void> outcome, String requestId) {
+        outcome.invoke(() -> acknowledge(record))
+                .onFailure(OutcomeDropped.class).recoverWithItem(dropped -> {
+                    LOG.infof("Record of %s left to whoever reads it next (%s)", requestId, dropped.getMessage());
+                    return null;
+                })
+                .subscribe().with(ok -> { }, failure -> stop(failure, requestId));
+        return Uni.createFrom().voidItem();
+    }
+
+    private void forget(Message<byte[]> record, String requestId) {
+        active.remove(requestId, partition(record));
+    }
+
+    private void acknowledge(Message<byte[]> record) {
+        unacknowledged.remove(record);
+        record.ack(); // the offset itself was committed with the outcome; the connector's commit strategy ignores it
     }
 
     private static void stop(Throwable failure, String requestId) {
-        LOG.errorf(failure, "The outcome of request %s could not be published: stopping so that it is delivered again",
+        LOG.errorf(failure, "The outcome of request %s could not be committed: stopping so that it is delivered again",
                 requestId);
         Quarkus.asyncExit(1);
     }
 
-    /** The record's topic partition as {@link TopicPartition#toString()} writes it. */
-    private static String partition(Message<?> record) {
+    private static TopicPartition partition(Message<?> record) {
         var origin = record.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        return new TopicPartition(origin.getTopic(), origin.getPartition()).toString();
+        return new TopicPartition(origin.getTopic(), origin.getPartition());
     }
 
     @SuppressWarnings("unchecked")

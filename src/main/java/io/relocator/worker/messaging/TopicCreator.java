@@ -1,5 +1,6 @@
 package io.relocator.worker.messaging;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import io.relocator.worker.config.RelocatorConfig;
 /**
  * Creates the worker's topics at start-up, before the channels connect, with the partitions and settings the README
  * documents; a topic that exists is left as it is. Never relies on broker auto-creation (one partition, no settings).
+ * Refuses to start when the parking or outcome topic has not as many partitions as the requests topic.
  */
 @ApplicationScoped
 public class TopicCreator {
@@ -35,27 +37,54 @@ public class TopicCreator {
             RelocatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap)
             throws InterruptedException, ExecutionException, TimeoutException {
         RelocatorConfig.Topics topics = config.topics();
-        if (!topics.create()) {
+        if (!topics.create() || !config.worker().enabled()) {
             return;
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = wanted(topics).stream().filter(t -> !existing.contains(t.name())).toList();
+            int partitions = existing.contains(topics.requests()) ? partitionsOf(admin, topics.requests())
+                    : topics.partitions();
+            List<NewTopic> missing = wanted(topics, partitions, config.idempotencyWindow()).stream()
+                    .filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 missing.forEach(t -> LOG.infof("Created topic %s (%d partitions, %s)", t.name(), t.numPartitions(),
                         t.configs()));
             }
+            for (String alongside : List.of(topics.parked(), topics.outcomes())) {
+                int count = partitionsOf(admin, alongside);
+                if (count != partitions) {
+                    throw new IllegalStateException("Topic " + alongside + " has " + count + " partitions and "
+                            + topics.requests() + " has " + partitions + ": they must have as many (README, Topics)");
+                }
+            }
         }
     }
 
-    static List<NewTopic> wanted(RelocatorConfig.Topics topics) {
-        String retention = Long.toString(topics.retention().toMillis());
-        Map<String, String> kept = Map.of(TopicConfig.RETENTION_MS_CONFIG, retention);
+    /**
+     * The topics with their settings. The parking and outcome topics get {@code partitions}, the requests topic's
+     * count: partition p of each holds what came from partition p of the requests.
+     */
+    static List<NewTopic> wanted(RelocatorConfig.Topics topics, int partitions, Duration window) {
+        Map<String, String> kept = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topics.retention().toMillis()));
+        // One mark per requestId (compaction), none older than the window (deletion); segments roll daily at most so
+        // that both happen.
+        Map<String, String> outcomes = Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(window.toMillis()),
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Math.min(window.toMillis(), Duration.ofDays(1).toMillis())));
+        short replication = topics.replicationFactor();
         return List.of(
-                new NewTopic(topics.requests(), topics.partitions(), topics.replicationFactor()).configs(kept),
-                new NewTopic(topics.events(), topics.partitions(), topics.replicationFactor()).configs(kept),
-                new NewTopic(topics.deadLetter(), topics.partitions(), topics.replicationFactor()).configs(kept),
-                new NewTopic(topics.parked(), topics.partitions(), topics.replicationFactor()).configs(kept));
+                new NewTopic(topics.requests(), partitions, replication).configs(kept),
+                new NewTopic(topics.events(), topics.partitions(), replication).configs(kept),
+                new NewTopic(topics.deadLetter(), topics.partitions(), replication).configs(kept),
+                new NewTopic(topics.parked(), partitions, replication).configs(kept),
+                new NewTopic(topics.outcomes(), partitions, replication).configs(outcomes));
+    }
+
+    private static int partitionsOf(Admin admin, String topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                .size();
     }
 }

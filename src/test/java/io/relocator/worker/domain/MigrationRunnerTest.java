@@ -29,10 +29,20 @@ class MigrationRunnerTest {
 
     final ScriptedAgent agent = new ScriptedAgent();
     final List<MigrationEvent> published = new ArrayList<>();
-    final MigrationRunner runner = new MigrationRunner(agent, event -> {
-        published.add(event);
-        return Uni.createFrom().voidItem();
-    }, Clock.fixed(T0, ZoneOffset.UTC), new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10),
+    final EventSink sink = new EventSink() {
+        @Override
+        public Uni<Void> started(MigrationEvent started, Instant firstStart) {
+            published.add(started);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> ended(MigrationEvent terminal) {
+            published.add(terminal);
+            return Uni.createFrom().voidItem();
+        }
+    };
+    final MigrationRunner runner = new MigrationRunner(agent, Clock.fixed(T0, ZoneOffset.UTC), new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10),
             Duration.ofMinutes(30), Set.of(409)),
             new Reconciliation(Duration.ofMillis(1), Duration.ZERO, Set.of(13)), new SplittableRandom(7),
             new CircuitBreakers(2, Duration.ofSeconds(30), Clock.fixed(T0, ZoneOffset.UTC)));
@@ -97,6 +107,31 @@ class MigrationRunnerTest {
     }
 
     @Test
+    void aRequestFoundInFlightIsReconciledBeforeAnythingIsSent() {
+        agent.presence.add(ContainerPresence.absent("a", "c"));
+        agent.presence.add(ContainerPresence.present("b", "c", 6));
+        AttemptHistory inFlight = new AttemptHistory(2, T0.minusSeconds(30), null);
+        assertEquals(NextStep.ENDED, runner.resume(request(null), inFlight, sink).await().atMost(Duration.ofSeconds(5)));
+        assertEquals(List.of("COMPLETED:2"), statuses());
+        assertEquals(Boolean.TRUE, published.get(0).reconciled());
+        assertEquals(30_000L, published.get(0).durationMs(), "measured from the first attempt of the earlier worker");
+        assertEquals(0, agent.migrateCalls);
+    }
+
+    @Test
+    void aRequestFoundInFlightThatDidNotRunIsAttemptedAgainAfterTheLastAttempt() {
+        agent.presence.add(ContainerPresence.present("a", "c", 6));
+        agent.presence.add(ContainerPresence.absent("b", "c"));
+        var retry = assertInstanceOf(NextStep.RetryAfter.class, runner.resume(request(null),
+                new AttemptHistory(1, T0, null), sink).await().atMost(Duration.ofSeconds(5)));
+        assertEquals(1, retry.history().attempts());
+        assertEquals(0, agent.migrateCalls);
+        agent.migrations.add(AgentOutcome.completed());
+        assertEquals(NextStep.ENDED, attempt(request(null), retry.history()));
+        assertEquals(List.of("STARTED:2", "COMPLETED:2"), statuses());
+    }
+
+    @Test
     void aLostAnswerThatTheAgentsCannotSettleEndsInDoubt() {
         agent.migrations.add(inDoubt());
         agent.presence.add(new ContainerPresence("a", "c", true, 13, null)); // still busy on the source
@@ -132,7 +167,7 @@ class MigrationRunnerTest {
     }
 
     private NextStep attempt(MigrationRequest request, AttemptHistory history) {
-        return runner.attempt(request, history).await().atMost(Duration.ofSeconds(5));
+        return runner.attempt(request, history, sink).await().atMost(Duration.ofSeconds(5));
     }
 
     private List<String> statuses() {

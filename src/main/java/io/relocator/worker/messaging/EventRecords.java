@@ -5,52 +5,35 @@ import java.time.format.DateTimeFormatter;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.relocator.worker.config.RelocatorConfig;
-import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationEvent;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 
-/**
- * Publishes MigrationEvents to the events channel: JSON value, keyed by containerId, CloudEvents 1.0 headers in
- * binary mode. Each returned Uni completes when the broker has acknowledged that event.
- */
+/** MigrationEvents as records of the events topic: JSON value, keyed by containerId, CloudEvents 1.0 binary headers. */
 @ApplicationScoped
-public class EventPublisher implements EventSink {
+public class EventRecords {
 
-    private final MutinyEmitter<byte[]> emitter;
     private final ObjectMapper json;
+    private final String topic;
     private final String source;
 
-    public EventPublisher(@Channel(Channels.EVENTS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
-            MutinyEmitter<byte[]> emitter, ObjectMapper json, RelocatorConfig config) {
-        this.emitter = emitter;
+    public EventRecords(ObjectMapper json, RelocatorConfig config) {
         // Absent, not null: a field the contract leaves out of an event (durationMs before any call, error on success).
         this.json = json.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        this.topic = config.topics().events();
         this.source = config.events().source();
     }
 
-    @Override
-    public Uni<Void> publish(MigrationEvent event) {
-        return publish(event, null);
-    }
-
-    /** Publishes an event whose containerId may be missing: it is then keyed by {@code fallbackKey}. */
-    public Uni<Void> publish(MigrationEvent event, byte[] fallbackKey) {
+    /** @param fallbackKey the key when the event has no containerId (a rejected request): the request record's key */
+    ProducerRecord<byte[], byte[]> of(MigrationEvent event, byte[] fallbackKey) {
         byte[] key = event.containerId() != null ? event.containerId().getBytes(StandardCharsets.UTF_8) : fallbackKey;
-        return Uni.createFrom().deferred(() -> withHeaders(new OutgoingRecord(key, serialize(event)), event)
-                .sendTo(emitter));
-    }
-
-    private OutgoingRecord withHeaders(OutgoingRecord record, MigrationEvent event) {
-        record.header("ce_specversion", "1.0")
+        OutgoingRecord record = new OutgoingRecord(key, serialize(event))
+                .header("ce_specversion", "1.0")
                 .header("ce_id", event.cloudEventId())
                 .header("ce_source", source)
                 .header("ce_type", event.status().cloudEventType())
@@ -58,7 +41,7 @@ public class EventPublisher implements EventSink {
         if (event.containerId() != null) {
             record.header("ce_subject", event.containerId());
         }
-        return record.header("content-type", "application/json");
+        return record.header("content-type", "application/json").to(topic, null);
     }
 
     private byte[] serialize(MigrationEvent event) {

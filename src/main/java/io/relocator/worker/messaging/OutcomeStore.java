@@ -1,0 +1,256 @@
+package io.relocator.worker.messaging;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.domain.RequestMark;
+import io.smallrye.common.annotation.Identifier;
+
+/**
+ * The worker's memory of requestIds: the outcome topic (compacted, keyed by requestId, partition {@code p} holding the
+ * marks of the requests read from partition {@code p} of the requests and parking topics) read back into memory.
+ *
+ * <p>When a partition is assigned, its marks are restored (read {@code read_committed} up to the end) before any of
+ * its records is processed; afterwards the partition is followed, so marks written by another worker show up too. The
+ * marks this worker commits are applied at once as well. Marks only move forward ({@link RequestMark#laterOf}), and
+ * a mark older than {@code relocator.idempotency-window} is forgotten (the topic's retention is the same window).
+ */
+@ApplicationScoped
+public class OutcomeStore {
+
+    private static final Logger LOG = Logger.getLogger(OutcomeStore.class);
+    private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
+
+    private final Map<Integer, Map<String, RequestMark>> marks = new ConcurrentHashMap<>();
+    /** Which of the requests and parking topics hold each partition number here: it is followed while any does. */
+    private final Map<Integer, Set<String>> holders = new HashMap<>();
+    private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
+    private final Set<Restore> restoring = new HashSet<>();
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final String topic;
+    private final Duration window;
+    private final Map<String, Object> kafka;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Thread follower;
+    private volatile boolean running;
+    private Instant nextSweep;
+
+    @Inject
+    public OutcomeStore(ObjectMapper json, Clock clock, RelocatorConfig config,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.json = json.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        this.clock = clock;
+        this.topic = config.topics().outcomes();
+        this.window = config.idempotencyWindow();
+        this.kafka = kafka;
+    }
+
+    /** The mark of {@code requestId} read from partition {@code partition}, if it is within the window. */
+    public Optional<RequestMark> lookup(int partition, String requestId) {
+        RequestMark mark = marks.getOrDefault(partition, Map.of()).get(requestId);
+        return Optional.ofNullable(mark).filter(this::withinWindow);
+    }
+
+    /** The record that writes {@code mark} to the outcome topic. */
+    ProducerRecord<byte[], byte[]> record(int partition, RequestMark mark) {
+        try {
+            return new ProducerRecord<>(topic, partition, mark.requestId().getBytes(StandardCharsets.UTF_8),
+                    json.writeValueAsBytes(mark));
+        } catch (IOException e) {
+            throw new IllegalStateException("A request mark could not be written as JSON", e);
+        }
+    }
+
+    /** A mark this worker has just committed. */
+    void remember(int partition, RequestMark mark) {
+        Map<String, RequestMark> partitionMarks = marks.get(partition);
+        if (partitionMarks != null) { // not followed any more: the partition was taken away meanwhile
+            partitionMarks.merge(mark.requestId(), mark, RequestMark::laterOf);
+        }
+    }
+
+    /**
+     * Restores the partitions' marks; blocks until they are read up to the end (called on the consumer's polling
+     * thread, from the rebalance listener, so no record of those partitions is processed before).
+     */
+    void restore(Collection<TopicPartition> assigned) {
+        if (assigned.isEmpty()) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        commands.add(() -> {
+            Set<Integer> added = new HashSet<>();
+            for (TopicPartition partition : assigned) {
+                if (holders.computeIfAbsent(partition.partition(), p -> new HashSet<>()).add(partition.topic())
+                        && holders.get(partition.partition()).size() == 1) {
+                    added.add(partition.partition());
+                }
+            }
+            if (added.isEmpty()) {
+                done.complete(null);
+                return;
+            }
+            added.forEach(p -> marks.put(p, new ConcurrentHashMap<>()));
+            List<TopicPartition> fresh = added.stream().map(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(followed());
+            consumer.seekToBeginning(fresh);
+            restoring.add(new Restore(consumer.endOffsets(fresh), done, clock.instant()));
+        });
+        done.join();
+    }
+
+    /** The partitions are no longer held by this topic here; a number no topic holds any more is no longer followed. */
+    void release(Collection<TopicPartition> revoked) {
+        if (revoked.isEmpty()) {
+            return;
+        }
+        commands.add(() -> {
+            for (TopicPartition partition : revoked) {
+                Set<String> topics = holders.get(partition.partition());
+                if (topics != null && topics.remove(partition.topic()) && topics.isEmpty()) {
+                    holders.remove(partition.partition());
+                    marks.remove(partition.partition());
+                }
+            }
+            consumer.assign(followed());
+        });
+    }
+
+    /** Opens the follower; called by {@link OutcomeTransactions} at start-up. */
+    void start() {
+        Map<String, Object> settings = new HashMap<>(kafka);
+        settings.keySet().removeIf(key -> !ConsumerConfig.configNames().contains(key));
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "relocator-outcome-store");
+        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        running = true;
+        nextSweep = clock.instant().plus(SWEEP_EVERY);
+        follower = new Thread(this::follow, "relocator-outcome-store");
+        follower.setDaemon(true);
+        follower.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (follower != null) {
+            running = false;
+            try {
+                follower.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void follow() {
+        try {
+            while (running) {
+                for (Runnable command; (command = commands.poll()) != null;) {
+                    command.run();
+                }
+                if (consumer.assignment().isEmpty()) {
+                    Runnable command = commands.poll(100, TimeUnit.MILLISECONDS);
+                    if (command != null) {
+                        command.run();
+                    }
+                    continue;
+                }
+                // short polls: commands (restores) wait at most this long
+                consumer.poll(Duration.ofMillis(100)).forEach(this::apply);
+                restoring.removeIf(this::finished);
+                sweep();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("The outcome store stopped following its topic", e);
+            restoring.forEach(restore -> restore.done().completeExceptionally(e));
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        Map<String, RequestMark> partitionMarks = marks.get(record.partition());
+        if (partitionMarks == null || record.value() == null) {
+            return;
+        }
+        try {
+            RequestMark mark = json.readValue(record.value(), RequestMark.class);
+            partitionMarks.merge(mark.requestId(), mark, RequestMark::laterOf);
+        } catch (IOException e) {
+            LOG.warnf("Outcome store %s-%d@%d is not a request mark, skipped: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+        }
+    }
+
+    private boolean finished(Restore restore) {
+        boolean caughtUp = restore.endOffsets().entrySet().stream()
+                .allMatch(end -> !consumer.assignment().contains(end.getKey())
+                        || consumer.position(end.getKey()) >= end.getValue());
+        if (caughtUp) {
+            int count = restore.endOffsets().keySet().stream()
+                    .mapToInt(p -> marks.getOrDefault(p.partition(), Map.of()).size()).sum();
+            LOG.infof("Outcome store: partition(s) %s restored, %d requestId(s) remembered, in %d ms",
+                    restore.endOffsets().keySet().stream().map(TopicPartition::partition).sorted().toList(), count,
+                    Duration.between(restore.since(), clock.instant()).toMillis());
+            restore.done().complete(null);
+        }
+        return caughtUp;
+    }
+
+    private void sweep() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextSweep)) {
+            return;
+        }
+        nextSweep = now.plus(SWEEP_EVERY);
+        marks.values().forEach(partitionMarks -> partitionMarks.values().removeIf(mark -> !withinWindow(mark)));
+    }
+
+    private boolean withinWindow(RequestMark mark) {
+        return mark.at().isAfter(clock.instant().minus(window));
+    }
+
+    private Set<TopicPartition> followed() {
+        return holders.keySet().stream().map(p -> new TopicPartition(topic, p)).collect(Collectors.toSet());
+    }
+
+    private record Restore(Map<TopicPartition, Long> endOffsets, CompletableFuture<Void> done, Instant since) {
+    }
+}

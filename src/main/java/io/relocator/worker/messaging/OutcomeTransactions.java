@@ -1,0 +1,329 @@
+package io.relocator.worker.messaging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.domain.RequestMark;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * Everything the worker writes goes through here, in Kafka transactions (consume-transform-produce): events, outcome
+ * marks, dead letters and parked copies, together with the offsets of the consumed records they complete. A crash
+ * between writing an outcome and committing its record's offset is therefore impossible: both happen, or neither.
+ *
+ * <p>One transaction per outcome would cap throughput at a few dozen per second, so one thread commits batches: each
+ * transaction takes every unit of work that arrived while the previous one was committing (up to
+ * {@code relocator.transactions.max-batch}), and advances each partition's committed offset to the end of its
+ * contiguous run of completed records ({@link OffsetTracker}). A unit's Uni completes once its transaction commits.
+ *
+ * <p>Partition ownership follows the consumers' rebalances: before partitions are revoked, what was queued for them is
+ * committed; afterwards, a unit for them is not written (its Uni fails with {@link OutcomeDropped}) and is left to the
+ * partition's new owner, which finds the request's in-flight mark and reconciles. Offsets are committed with the
+ * consumer group's metadata, so a worker that lost its partitions without knowing (a zombie) is fenced by the broker.
+ */
+@ApplicationScoped
+public class OutcomeTransactions {
+
+    private static final Logger LOG = Logger.getLogger(OutcomeTransactions.class);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BlockingDeque<Unit> queue = new LinkedBlockingDeque<>();
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+    /** The consumer group metadata to commit each topic's offsets with, as of the last rebalance. */
+    private final Map<String, ConsumerGroupMetadata> groups = new ConcurrentHashMap<>();
+    private final OutcomeStore store;
+    private final RelocatorConfig config;
+    private final Map<String, Object> kafka;
+    private final Clock clock;
+    private KafkaProducer<byte[], byte[]> producer;
+    private Thread committer;
+    private volatile boolean running;
+    private volatile Instant failingSince;
+
+    @Inject
+    public OutcomeTransactions(OutcomeStore store, RelocatorConfig config,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock) {
+        this.store = store;
+        this.config = config;
+        this.kafka = kafka;
+        this.clock = clock;
+    }
+
+    /** After the topics exist, before the channels start reading. */
+    void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent event) {
+        if (!config.worker().enabled()) {
+            return;
+        }
+        Map<String, Object> settings = new HashMap<>(kafka);
+        settings.keySet().removeIf(key -> !ProducerConfig.configNames().contains(key));
+        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.instanceId());
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactions().timeout().toMillis());
+        // commits blocked by a broker outage give up after this long and are tried again (readiness reports it)
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // Back-to-back transactions meet the coordinator still finishing the previous one (CONCURRENT_TRANSACTIONS)
+        // and wait this long before trying again: the default 100 ms made every commit take about 100 ms.
+        settings.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-transactions-" + config.instanceId());
+        producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
+        // Also aborts whatever this instance's previous life left open, so readers are not held back by it.
+        retryWhileTimingOut("initialising transactions", producer::initTransactions);
+        LOG.infof("Transactions ready (transactional.id %s)", config.instanceId());
+        store.start();
+        running = true;
+        committer = new Thread(this::commitLoop, "relocator-transactions");
+        committer.start();
+    }
+
+    /** After the shutdown drain: commit what is queued, then close. */
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) ShutdownEvent event) {
+        if (committer == null) {
+            return;
+        }
+        running = false;
+        try {
+            committer.join(FLUSH_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queue.forEach(unit -> unit.committed().completeExceptionally(new OutcomeDropped("the worker is stopping")));
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    /** A record was read from an owned partition; its offset is committed once it and those before it are done. */
+    void read(TopicPartition partition, long offset) {
+        offsets.read(partition, offset);
+    }
+
+    /**
+     * Writes {@code records} in a transaction, with the marks they carry and, when {@code completes} is given, the
+     * consumed record they complete (offset {@code completes} of {@code origin}). Completes once committed.
+     */
+    Uni<Void> write(TopicPartition origin, Long completes, List<ProducerRecord<byte[], byte[]>> records,
+            List<RequestMark> marks) {
+        return Uni.createFrom().deferred(() -> {
+            if (!running || !owned.contains(origin)) {
+                return Uni.createFrom().failure(new OutcomeDropped(running ? origin + " is no longer this worker's"
+                        : "the worker is stopping"));
+            }
+            Unit unit = new Unit(origin, completes, records, marks, new CompletableFuture<>());
+            queue.add(unit);
+            return Uni.createFrom().completionStage(unit.committed());
+        });
+    }
+
+    /** Partitions were assigned to {@code consumer}: owned from now, their outcome marks restored before use. */
+    void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        rememberGroup(consumer);
+        owned.addAll(partitions);
+        store.restore(partitions);
+    }
+
+    /**
+     * Partitions are being revoked from {@code consumer} (on its polling thread, before they move): what is queued is
+     * committed first, then they are no longer owned. When {@code lost}, nothing can be committed for them any more.
+     */
+    void revoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, boolean lost) {
+        rememberGroup(consumer);
+        if (!lost && running) {
+            flush();
+        }
+        owned.removeAll(partitions);
+        offsets.forget(partitions);
+        store.release(partitions);
+    }
+
+    /** When the last transaction began failing (broker unreachable, say); empty while they commit. */
+    public Optional<Instant> failingSince() {
+        return Optional.ofNullable(failingSince);
+    }
+
+    private void flush() {
+        Unit barrier = new Unit(null, null, List.of(), List.of(), new CompletableFuture<>());
+        queue.add(barrier);
+        try {
+            barrier.committed().get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("Queued outcomes were not committed within %s before a rebalance: %s", FLUSH_TIMEOUT,
+                    e.toString());
+        }
+    }
+
+    private void rememberGroup(Consumer<?, ?> consumer) {
+        ConsumerGroupMetadata metadata = consumer.groupMetadata();
+        consumer.subscription().forEach(topic -> groups.put(topic, metadata));
+    }
+
+    private void commitLoop() {
+        List<Unit> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Unit first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, config.transactions().maxBatch() - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Unit> batch) throws InterruptedException {
+        List<Unit> live = new ArrayList<>();
+        for (Unit unit : batch) {
+            if (unit.origin() == null || owned.contains(unit.origin())) {
+                live.add(unit);
+            } else {
+                unit.committed().completeExceptionally(new OutcomeDropped(unit.origin()
+                        + " is no longer this worker's"));
+            }
+        }
+        if (live.stream().allMatch(unit -> unit.records().isEmpty() && unit.completes() == null)) {
+            complete(live); // barriers only
+            return;
+        }
+        try {
+            producer.beginTransaction();
+            for (Unit unit : live) {
+                unit.records().forEach(producer::send); // a failed send fails the commit below
+                if (unit.completes() != null) {
+                    offsets.done(unit.origin(), unit.completes());
+                }
+            }
+            Map<TopicPartition, Long> next = offsets.committable();
+            Map<TopicPartition, Long> sent = sendOffsets(next);
+            retryWhileTimingOut("committing a transaction", producer::commitTransaction);
+            offsets.committed(sent);
+            failingSince = null;
+            live.forEach(unit -> unit.marks().forEach(mark -> store.remember(unit.origin().partition(), mark)));
+            complete(live);
+        } catch (ProducerFencedException | OutOfOrderSequenceException | UnsupportedVersionException
+                | AuthorizationException | AuthenticationException e) {
+            fatal(live, e);
+        } catch (KafkaException e) {
+            LOG.warnf("A transaction of %d unit(s) failed and is tried again in %s: %s", live.size(), RETRY_PAUSE,
+                    e.toString());
+            failingSince = failingSince == null ? clock.instant() : failingSince;
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                fatal(live, abortFailed);
+                return;
+            }
+            for (int i = live.size() - 1; i >= 0; i--) {
+                queue.addFirst(live.get(i));
+            }
+            Thread.sleep(RETRY_PAUSE.toMillis());
+        }
+    }
+
+    /** Adds the consumed offsets to the transaction, each topic with its consumer group; returns what was added. */
+    private Map<TopicPartition, Long> sendOffsets(Map<TopicPartition, Long> next) {
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> byTopic = new HashMap<>();
+        Map<TopicPartition, Long> sent = new HashMap<>();
+        next.forEach((partition, offset) -> {
+            if (owned.contains(partition) && groups.containsKey(partition.topic())) {
+                byTopic.computeIfAbsent(partition.topic(), t -> new HashMap<>())
+                        .put(partition, new OffsetAndMetadata(offset));
+                sent.put(partition, offset);
+            }
+        });
+        byTopic.forEach((topic, topicOffsets) -> producer.sendOffsetsToTransaction(topicOffsets, groups.get(topic)));
+        return sent;
+    }
+
+    private void retryWhileTimingOut(String what, Runnable call) {
+        while (true) {
+            try {
+                call.run();
+                return;
+            } catch (TimeoutException e) {
+                if (failingSince == null) {
+                    failingSince = clock.instant();
+                }
+                LOG.warnf("Kafka did not answer while %s (%s); trying again", what, e.getMessage());
+            }
+        }
+    }
+
+    /** Off the committer's thread: what follows a commit (the Agent call after a STARTED event, say) runs there. */
+    private static void complete(List<Unit> units) {
+        if (!units.isEmpty()) {
+            Infrastructure.getDefaultExecutor().execute(() -> units.forEach(unit -> unit.committed().complete(null)));
+        }
+    }
+
+    private void fatal(List<Unit> units, KafkaException e) {
+        LOG.errorf(e, "Transactions can no longer be committed (%s): stopping; uncommitted requests are delivered "
+                + "again after the restart", e.getClass().getSimpleName());
+        running = false;
+        units.forEach(unit -> unit.committed().completeExceptionally(e));
+        for (Unit queued; (queued = queue.poll()) != null;) {
+            queued.committed().completeExceptionally(e);
+        }
+        Quarkus.asyncExit(1);
+    }
+
+    /** Work for one transaction: records to write, the marks they carry, and the consumed record they complete. */
+    private record Unit(TopicPartition origin, Long completes, List<ProducerRecord<byte[], byte[]>> records,
+            List<RequestMark> marks, CompletableFuture<Void> committed) {
+    }
+
+    /** A unit not written because its partition is no longer this worker's, or the worker is stopping. */
+    public static final class OutcomeDropped extends RuntimeException {
+        OutcomeDropped(String why) {
+            super(why, null, false, false);
+        }
+    }
+}

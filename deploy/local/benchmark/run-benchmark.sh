@@ -72,7 +72,7 @@ start_simulator() {
   SIM_PORT="$(free_port 18180)"
   RELOCATOR_SIMULATOR_PASSWORD="$BENCH_PASSWORD" java -Xms256m -Xmx1g -XX:+UseG1GC \
     -Dquarkus.http.port="$SIM_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
-    -Drelocator.simulator.enabled=true -Drelocator.simulator.username=root \
+    -Drelocator.simulator.enabled=true -Drelocator.simulator.username=root -Drelocator.worker.enabled=false \
     -Dmp.messaging.incoming.requests.enabled=false -Dmp.messaging.incoming.parked.enabled=false \
     -Drelocator.topics.create=false -Drelocator.topics.requests="bench-sim-unused" \
     -Drelocator.topics.parked="bench-sim-unused-parked" -Dquarkus.log.category.\"io.relocator\".level=WARN \
@@ -107,6 +107,7 @@ inventory() {
     echo "relocator.topics.events=bench-$scenario-events"
     echo "relocator.topics.dead-letter=bench-$scenario-dlq"
     echo "relocator.topics.parked=bench-$scenario-parked"
+    echo "relocator.topics.outcomes=bench-$scenario-outcomes"
     echo "mp.messaging.incoming.requests.group.id=bench-$scenario"
     echo "mp.messaging.incoming.parked.group.id=bench-$scenario"
     for node in "$@"; do

@@ -95,13 +95,18 @@ public class RequestIntake {
         }
         if (parsed instanceof ParsedRecord.Rejected rejected) {
             String requestId = rejected.echo().requestId();
+            if (active.putIfAbsent(requestId, partition(record)) != null) {
+                return duplicate(record, requestId, "it is being handled here already");
+            }
             if (endedBefore(record, requestId)) {
+                active.remove(requestId);
                 return duplicate(record, requestId, "it already ended");
             }
             LOG.infof("Request %s rejected: %s %s", requestId, rejected.error().code(), rejected.error().message());
             MigrationEvent event = MigrationEvent.rejected(rejected.echo(), receivedAt, clock.instant(),
                     rejected.error());
-            return handOff(record, ended(record, event, origin.getKey()), requestId);
+            return handOff(record, ended(record, event, origin.getKey()).invoke(() -> forget(record, requestId)),
+                    requestId);
         }
         String reason = ((ParsedRecord.NotARequest) parsed).reason();
         LOG.warnf("Record %s-%d@%d is not a MigrationRequest (%s): sent to the dead-letter topic", origin.getTopic(),

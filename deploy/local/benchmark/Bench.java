@@ -730,6 +730,7 @@ public class Bench {
             p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
             p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
             p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // what the contract promises
             CountDownLatch assigned = new CountDownLatch(1);
             thread = new Thread(() -> {
                 try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {

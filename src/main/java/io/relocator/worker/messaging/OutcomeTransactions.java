@@ -39,6 +39,9 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -79,14 +82,23 @@ public class OutcomeTransactions {
     private final RelocatorConfig config;
     private final Map<String, Object> kafka;
     private final Clock clock;
+    private final Timer commits;
+    private final DistributionSummary batchSizes;
     private KafkaProducer<byte[], byte[]> producer;
+    /** Writes what must be durable before an Agent call, outside transactions (see {@link #writeNow}). */
+    private KafkaProducer<byte[], byte[]> immediate;
     private Thread committer;
     private volatile boolean running;
     private volatile Instant failingSince;
 
     @Inject
     public OutcomeTransactions(OutcomeStore store, RelocatorConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock, MeterRegistry registry) {
+        this.commits = Timer.builder("relocator.transactions.commit")
+                .description("Kafka transactions committed: from the first record sent to the commit").register(registry);
+        this.batchSizes = DistributionSummary.builder("relocator.transactions.batch")
+                .description("Units of work (outcomes, STARTED events, dead letters, parked copies) per transaction")
+                .register(registry);
         this.store = store;
         this.config = config;
         this.kafka = kafka;
@@ -100,15 +112,19 @@ public class OutcomeTransactions {
         }
         Map<String, Object> settings = new HashMap<>(kafka);
         settings.keySet().removeIf(key -> !ProducerConfig.configNames().contains(key));
-        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.instanceId());
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
-        settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactions().timeout().toMillis());
-        // commits blocked by a broker outage give up after this long and are tried again (readiness reports it)
+        // writes blocked by a broker outage give up after this long and are tried again (readiness reports it)
         settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         // Back-to-back transactions meet the coordinator still finishing the previous one (CONCURRENT_TRANSACTIONS)
         // and wait this long before trying again: the default 100 ms made every commit take about 100 ms.
         settings.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
+        Map<String, Object> direct = new HashMap<>(settings);
+        direct.put(ProducerConfig.LINGER_MS_CONFIG, 0); // an Agent call waits for each of these writes
+        direct.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-marks-" + config.instanceId());
+        immediate = new KafkaProducer<>(direct, new ByteArraySerializer(), new ByteArraySerializer());
+        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.instanceId());
+        settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactions().timeout().toMillis());
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-transactions-" + config.instanceId());
         producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
         // Also aborts whatever this instance's previous life left open, so readers are not held back by it.
@@ -133,18 +149,26 @@ public class OutcomeTransactions {
         }
         queue.forEach(unit -> unit.committed().completeExceptionally(new OutcomeDropped("the worker is stopping")));
         producer.close(Duration.ofSeconds(5));
-    }
-
-    /** A record was read from an owned partition; its offset is committed once it and those before it are done. */
-    void read(TopicPartition partition, long offset) {
-        offsets.read(partition, offset);
+        immediate.close(Duration.ofSeconds(5));
     }
 
     /**
-     * Writes {@code records} in a transaction, with the marks they carry and, when {@code completes} is given, the
-     * consumed record they complete (offset {@code completes} of {@code origin}). Completes once committed.
+     * A record was read; its offset is committed once it and those before it are done. False when its partition is
+     * no longer this worker's (a parked record that waited here across a rebalance): the new owner reads it again.
      */
-    Uni<Void> write(TopicPartition origin, Long completes, List<ProducerRecord<byte[], byte[]>> records,
+    boolean read(TopicPartition partition, long offset) {
+        if (!owned.contains(partition)) {
+            return false;
+        }
+        offsets.read(partition, offset);
+        return true;
+    }
+
+    /**
+     * Writes {@code records} in a transaction, with the marks they carry and the offset of the consumed record they
+     * complete (offset {@code completes} of {@code origin}). Completes once committed.
+     */
+    Uni<Void> write(TopicPartition origin, long completes, List<ProducerRecord<byte[], byte[]>> records,
             List<RequestMark> marks) {
         return Uni.createFrom().deferred(() -> {
             if (!running || !owned.contains(origin)) {
@@ -154,6 +178,35 @@ public class OutcomeTransactions {
             Unit unit = new Unit(origin, completes, records, marks, new CompletableFuture<>());
             queue.add(unit);
             return Uni.createFrom().completionStage(unit.committed());
+        });
+    }
+
+    /**
+     * Writes {@code records} at once, outside any transaction, and completes when the broker has them all ({@code
+     * acks=all}, idempotent): for what must be durable before an Agent call is sent and completes no consumed record,
+     * the STARTED event and its in-flight mark. Waiting for a transaction there would add a whole commit to every
+     * migration; nothing is lost by not waiting, since a request is only ever resumed from its marks, and marks only
+     * move forward.
+     */
+    Uni<Void> writeNow(TopicPartition origin, List<ProducerRecord<byte[], byte[]>> records, List<RequestMark> marks) {
+        return Uni.createFrom().deferred(() -> {
+            if (!running || !owned.contains(origin)) {
+                return Uni.createFrom().failure(new OutcomeDropped(running ? origin + " is no longer this worker's"
+                        : "the worker is stopping"));
+            }
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            int[] pending = {records.size()};
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                immediate.send(record, (metadata, failure) -> {
+                    if (failure != null) {
+                        written.completeExceptionally(failure);
+                    } else if (--pending[0] == 0) { // callbacks of one producer run on its one I/O thread
+                        marks.forEach(mark -> store.remember(origin.partition(), mark));
+                        Infrastructure.getDefaultExecutor().execute(() -> written.complete(null));
+                    }
+                });
+            }
+            return Uni.createFrom().completionStage(written);
         });
     }
 
@@ -229,15 +282,16 @@ public class OutcomeTransactions {
                         + " is no longer this worker's"));
             }
         }
-        if (live.stream().allMatch(unit -> unit.records().isEmpty() && unit.completes() == null)) {
+        if (live.stream().allMatch(unit -> unit.origin() == null)) {
             complete(live); // barriers only
             return;
         }
+        long began = System.nanoTime();
         try {
             producer.beginTransaction();
             for (Unit unit : live) {
                 unit.records().forEach(producer::send); // a failed send fails the commit below
-                if (unit.completes() != null) {
+                if (unit.origin() != null) {
                     offsets.done(unit.origin(), unit.completes());
                 }
             }
@@ -245,6 +299,8 @@ public class OutcomeTransactions {
             Map<TopicPartition, Long> sent = sendOffsets(next);
             retryWhileTimingOut("committing a transaction", producer::commitTransaction);
             offsets.committed(sent);
+            commits.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+            batchSizes.record(live.size());
             failingSince = null;
             live.forEach(unit -> unit.marks().forEach(mark -> store.remember(unit.origin().partition(), mark)));
             complete(live);
@@ -315,7 +371,10 @@ public class OutcomeTransactions {
         Quarkus.asyncExit(1);
     }
 
-    /** Work for one transaction: records to write, the marks they carry, and the consumed record they complete. */
+    /**
+     * Work for one transaction: records to write, the marks they carry, and the consumed record they complete; a
+     * flush barrier has no origin.
+     */
     private record Unit(TopicPartition origin, Long completes, List<ProducerRecord<byte[], byte[]>> records,
             List<RequestMark> marks, CompletableFuture<Void> committed) {
     }

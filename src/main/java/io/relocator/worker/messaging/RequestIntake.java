@@ -88,7 +88,11 @@ public class RequestIntake {
     /** The same, for a record its caller has already parsed. */
     public Uni<Void> take(Message<byte[]> record, ParsedRecord parsed, Instant receivedAt, int parkCount) {
         var origin = origin(record);
-        transactions.read(partition(record), origin.getOffset());
+        if (!transactions.read(partition(record), origin.getOffset())) {
+            LOG.debugf("Record %s-%d@%d skipped: its partition is no longer this worker's", origin.getTopic(),
+                    origin.getPartition(), origin.getOffset());
+            return Uni.createFrom().voidItem();
+        }
         unacknowledged.put(record, receivedAt);
         if (parsed instanceof ParsedRecord.Accepted accepted) {
             return accept(record, accepted.request(), parkCount);
@@ -111,8 +115,8 @@ public class RequestIntake {
         String reason = ((ParsedRecord.NotARequest) parsed).reason();
         LOG.warnf("Record %s-%d@%d is not a MigrationRequest (%s): sent to the dead-letter topic", origin.getTopic(),
                 origin.getPartition(), origin.getOffset(), reason);
-        return handOff(record, complete(record, List.of(deadLetters.of(origin, record.getPayload(), reason)), List.of()),
-                "(dead letter)");
+        return handOff(record, complete(record, List.of(deadLetters.of(origin, record.getPayload(), reason)),
+                List.of()), "(dead letter)");
     }
 
     /**
@@ -164,16 +168,19 @@ public class RequestIntake {
             AttemptHistory history, boolean resume) {
         return scheduler.submit(request, partition(record).toString(), () -> run(record, request, history, resume))
                 .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
-                        : handOff(record, complete(record,
-                                List.of(parking.of(origin(record), record.getPayload(), request, parkCount + 1)),
-                                List.of())
-                                .invoke(() -> {
-                                    active.remove(request.requestId());
-                                    if (parkCount == 0) {
-                                        LOG.debugf("Request %s parked: node %s has its share of the local queue",
-                                                request.requestId(), request.targetNode());
-                                    }
-                                }), request.requestId()));
+                        : park(record, request, parkCount));
+    }
+
+    /** Hands the request off to the parking topic; from then on it is not handled here (its copy may be read back at once). */
+    private Uni<Void> park(Message<byte[]> record, MigrationRequest request, int parkCount) {
+        forget(record, request.requestId());
+        if (parkCount == 0) {
+            LOG.debugf("Request %s parked: node %s has its share of the local queue", request.requestId(),
+                    request.targetNode());
+        }
+        return handOff(record, complete(record,
+                List.of(parking.of(origin(record), record.getPayload(), request, parkCount + 1)), List.of()),
+                request.requestId());
     }
 
     /**
@@ -238,7 +245,7 @@ public class RequestIntake {
             @Override
             public Uni<Void> started(MigrationEvent started, Instant firstStart) {
                 RequestMark mark = RequestMark.inFlight(started, firstStart);
-                return transactions.write(partition(record), null, List.of(events.of(started, null),
+                return transactions.writeNow(partition(record), List.of(events.of(started, null),
                         store.record(partition(record).partition(), mark)), List.of(mark));
             }
 

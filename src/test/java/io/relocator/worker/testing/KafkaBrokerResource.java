@@ -128,6 +128,23 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         }
     }
 
+    /**
+     * Stops this instance's broker and starts it again on the same directory and port (topics, offsets and
+     * transactions survive), calling {@code whileDown} in between: a broker restart as clients see it.
+     */
+    public synchronized void restart(Runnable whileDown) {
+        if (brokerDir == null) {
+            throw new IllegalStateException("only a broker started by this resource can be restarted");
+        }
+        run(List.of("bash", script.toString(), "stop", brokerDir.toString()), STOP_TIMEOUT_SECONDS, "stop");
+        whileDown.run();
+        String again = run(List.of("bash", script.toString(), "start", brokerDir.toString()), START_TIMEOUT_SECONDS,
+                "start").strip();
+        if (!again.equals(bootstrap)) {
+            throw new IllegalStateException("the broker came back on " + again + ", not on " + bootstrap);
+        }
+    }
+
     /** Address of this instance's broker, or null when it is not running. */
     public synchronized String bootstrap() {
         return bootstrap;

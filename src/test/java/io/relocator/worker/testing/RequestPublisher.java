@@ -33,6 +33,12 @@ public final class RequestPublisher implements AutoCloseable {
         }
     }
 
+    /** Sends without waiting, keyed by {@code key}; {@link #flush()} waits for every send so far. */
+    public void sendAsync(String key, String value) {
+        producer.send(new ProducerRecord<>(TOPIC, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Sends without waiting, to one partition; {@link #flush()} waits for every send so far. */
     public void sendAsync(int partition, String key, String value) {
         producer.send(new ProducerRecord<>(TOPIC, partition, key.getBytes(StandardCharsets.UTF_8),

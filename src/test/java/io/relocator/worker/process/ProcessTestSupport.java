@@ -1,0 +1,183 @@
+package io.relocator.worker.process;
+
+import static io.relocator.worker.testing.RequestPublisher.request;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.relocator.worker.testing.KafkaBrokerResource;
+import io.relocator.worker.testing.PublishedEvent;
+import io.relocator.worker.testing.RequestPublisher;
+import io.relocator.worker.testing.SimulatorAdmin;
+import io.relocator.worker.testing.TopicReader;
+
+/**
+ * What the process-level tests share: a real broker started for the test class, the Agent simulator in a JVM of its
+ * own (so it outlives the worker and keeps counting calls per container), and workers started from the packaged jar.
+ * The nodes' password is made up for the run and reaches the processes through their environment only.
+ */
+abstract class ProcessTestSupport {
+
+    static final List<String> NODES = List.of("hn-01", "hn-02", "hn-03", "hn-04");
+    static final String EVENTS = "migration-events";
+
+    static KafkaBrokerResource broker;
+    static AppProcess simulator;
+    static SimulatorAdmin admin;
+    static String password;
+
+    private final List<AppProcess> workers = new ArrayList<>();
+
+    @BeforeAll
+    static void startBrokerAndSimulator() {
+        broker = new KafkaBrokerResource();
+        broker.start();
+        password = UUID.randomUUID() + "-Pw";
+        simulator = AppProcess.start("simulator", Map.of(
+                "kafka.bootstrap.servers", broker.bootstrap(),
+                "relocator.worker.enabled", "false",
+                "relocator.simulator.enabled", "true",
+                "relocator.topics.create", "false",
+                "mp.messaging.incoming.requests.enabled", "false",
+                "mp.messaging.incoming.parked.enabled", "false"),
+                Map.of("RELOCATOR_SIMULATOR_PASSWORD", password)).awaitReady(Duration.ofSeconds(60));
+        admin = new SimulatorAdmin(simulator.port());
+    }
+
+    @AfterAll
+    static void stopBrokerAndSimulator() {
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        workers.forEach(AppProcess::close);
+    }
+
+    /**
+     * Starts a worker (instance id {@code it-worker}: every life of it is the same worker) and waits until it is
+     * ready. {@code overrides} add to or replace the defaults.
+     */
+    AppProcess startWorker(String life, Map<String, String> overrides) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", broker.bootstrap());
+        config.put("relocator.instance-id", "it-worker");
+        config.put("relocator.concurrency.per-target-node", "2");
+        config.put("relocator.reconcile.interval", "PT0.2S");
+        config.put("relocator.reconcile.deadline", "PT60S");
+        config.put("relocator.retry.initial-backoff", "PT0.2S");
+        for (String node : NODES) {
+            String prefix = "relocator.nodes." + node + ".";
+            config.put(prefix + "agent-url", "http://127.0.0.1:" + simulator.port() + "/simulator/agents/" + node);
+            config.put(prefix + "address", node + ".sim.invalid");
+            config.put(prefix + "username", "root");
+            config.put(prefix + "password", "${IT_PASSWORD}");
+        }
+        config.putAll(overrides);
+        AppProcess worker = AppProcess.start(getClass().getSimpleName() + "-" + life, config,
+                Map.of("IT_PASSWORD", password));
+        workers.add(worker);
+        return worker.awaitReady(Duration.ofSeconds(60));
+    }
+
+    /** Places {@code count} containers, one per request, on sources round the nodes, and publishes the requests. */
+    static Map<String, String> publish(String run, int count) {
+        Map<String, String> containerOf = new LinkedHashMap<>();
+        Map<String, List<String>> placed = new HashMap<>();
+        List<String[]> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String source = NODES.get(i % NODES.size());
+            String target = NODES.get((i + 1) % NODES.size());
+            String container = UUID.randomUUID().toString();
+            String requestId = run + "-" + i;
+            containerOf.put(requestId, container);
+            placed.computeIfAbsent(source, n -> new ArrayList<>()).add(container);
+            requests.add(new String[] {container, request(requestId, container, source, target)});
+        }
+        placed.forEach(admin::placeContainers);
+        try (RequestPublisher publisher = new RequestPublisher(broker.bootstrap())) {
+            requests.forEach(r -> publisher.sendAsync(r[0], r[1]));
+            publisher.flush();
+        }
+        return containerOf;
+    }
+
+    /** Every event of the run's requests visible to a read_committed consumer now, by requestId, in order. */
+    static Map<String, List<PublishedEvent>> committedEvents(String run) {
+        try (TopicReader reader = new TopicReader(broker.bootstrap(), EVENTS)) {
+            return group(reader.readToEnd(Duration.ofSeconds(30)), run);
+        }
+    }
+
+    /** Reads (read_committed) until {@code done} holds for the run's events. */
+    static Map<String, List<PublishedEvent>> awaitEvents(String run, Predicate<Map<String, List<PublishedEvent>>> done,
+            Duration timeout) {
+        try (TopicReader reader = new TopicReader(broker.bootstrap(), EVENTS)) {
+            return group(reader.readUntil(records -> done.test(group(records, run)), timeout), run);
+        }
+    }
+
+    static long terminalCount(Map<String, List<PublishedEvent>> events) {
+        return events.values().stream().flatMap(List::stream).filter(PublishedEvent::isTerminal).count();
+    }
+
+    static Map<String, Long> terminalsPerRequest(Map<String, List<PublishedEvent>> events) {
+        return events.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> e.getValue().stream().filter(PublishedEvent::isTerminal).count()));
+    }
+
+    /** Migrate calls the simulator received per container. */
+    static Map<String, Integer> callsPerContainer() {
+        JsonNode calls = admin.stats().path("containerMigrateCalls");
+        Map<String, Integer> counts = new HashMap<>();
+        calls.fieldNames().forEachRemaining(container -> counts.put(container, calls.path(container).asInt()));
+        return counts;
+    }
+
+    /** Writes the run's figures to target/it-figures/NAME.txt (the README quotes them) and to the test output. */
+    static void figures(String name, Map<String, Object> figures) {
+        String text = figures.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
+        System.out.print("[" + name + "]\n" + text);
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "it-figures"));
+            Files.writeString(dir.resolve(name + ".txt"), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, List<PublishedEvent>> group(List<ConsumerRecord<byte[], byte[]>> records, String run) {
+        Map<String, List<PublishedEvent>> byRequest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            PublishedEvent event = PublishedEvent.of(record);
+            if (event.requestId().startsWith(run + "-")) {
+                byRequest.computeIfAbsent(event.requestId(), id -> new ArrayList<>()).add(event);
+            }
+        }
+        return byRequest;
+    }
+}

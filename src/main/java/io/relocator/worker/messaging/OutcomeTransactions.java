@@ -52,9 +52,11 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Everything the worker writes goes through here, in Kafka transactions (consume-transform-produce): events, outcome
- * marks, dead letters and parked copies, together with the offsets of the consumed records they complete. A crash
- * between writing an outcome and committing its record's offset is therefore impossible: both happen, or neither.
+ * Everything the worker writes goes through here. The outcomes of consumed records (terminal events with their ended
+ * marks, dead letters, parked copies) go in Kafka transactions (consume-transform-produce), together with the offsets
+ * of the records they complete: a crash between writing an outcome and committing its record's offset is therefore
+ * impossible, both happen or neither. What must be durable before an Agent call (the STARTED event and the in-flight
+ * mark) is written at once, outside transactions ({@link #writeNow}).
  *
  * <p>One transaction per outcome would cap throughput at a few dozen per second, so one thread commits batches: each
  * transaction takes every unit of work that arrived while the previous one was committing (up to
@@ -72,6 +74,7 @@ public class OutcomeTransactions {
     private static final Logger LOG = Logger.getLogger(OutcomeTransactions.class);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
+    private static final int STALLED_AFTER_SECONDS = 2;
 
     private final BlockingDeque<Unit> queue = new LinkedBlockingDeque<>();
     private final OffsetTracker offsets = new OffsetTracker();
@@ -90,6 +93,7 @@ public class OutcomeTransactions {
     private Thread committer;
     private volatile boolean running;
     private volatile Instant failingSince;
+    private volatile Instant committingSince;
 
     @Inject
     public OutcomeTransactions(OutcomeStore store, RelocatorConfig config,
@@ -97,7 +101,7 @@ public class OutcomeTransactions {
         this.commits = Timer.builder("relocator.transactions.commit")
                 .description("Kafka transactions committed: from the first record sent to the commit").register(registry);
         this.batchSizes = DistributionSummary.builder("relocator.transactions.batch")
-                .description("Units of work (outcomes, STARTED events, dead letters, parked copies) per transaction")
+                .description("Units of work (outcomes, dead letters, parked copies, dropped duplicates) per transaction")
                 .register(registry);
         this.store = store;
         this.config = config;
@@ -231,8 +235,16 @@ public class OutcomeTransactions {
         store.release(partitions);
     }
 
-    /** When the last transaction began failing (broker unreachable, say); empty while they commit. */
+    /**
+     * Since when transactions fail (the broker is unreachable, say), or the one being committed has been stuck for more
+     * than {@value #STALLED_AFTER_SECONDS} s; empty while they commit.
+     */
     public Optional<Instant> failingSince() {
+        Instant committing = committingSince;
+        if (failingSince == null && committing != null
+                && committing.isBefore(clock.instant().minusSeconds(STALLED_AFTER_SECONDS))) {
+            return Optional.of(committing);
+        }
         return Optional.ofNullable(failingSince);
     }
 
@@ -287,6 +299,7 @@ public class OutcomeTransactions {
             return;
         }
         long began = System.nanoTime();
+        committingSince = clock.instant();
         try {
             producer.beginTransaction();
             for (Unit unit : live) {
@@ -321,6 +334,8 @@ public class OutcomeTransactions {
                 queue.addFirst(live.get(i));
             }
             Thread.sleep(RETRY_PAUSE.toMillis());
+        } finally {
+            committingSince = null;
         }
     }
 

@@ -15,9 +15,10 @@ import io.relocator.worker.domain.MigrationScheduler;
 import io.smallrye.mutiny.TimeoutException;
 
 /**
- * On SIGTERM, before the Kafka channels close: stop taking requests, let running migrations reach their outcome (and
- * their records their acknowledgement) for up to {@code relocator.shutdown.drain-timeout}, then let the shutdown go
- * on. Requests that waited locally, or between attempts, are not acknowledged and are delivered again after restart.
+ * On SIGTERM, before the Kafka channels close: stop taking requests, let running migrations reach their outcome
+ * (committed with their records' offsets) for up to {@code relocator.shutdown.drain-timeout}, then let the shutdown go
+ * on; {@link OutcomeTransactions} then commits what is queued and closes. Calls still running are left uncommitted
+ * and are reconciled after redelivery. Requests that waited locally, or between attempts, are not committed and are delivered again after restart.
  */
 @ApplicationScoped
 public class ShutdownDrain {

@@ -87,6 +87,7 @@ public class OutcomeTransactions {
     private final Clock clock;
     private final Timer commits;
     private final DistributionSummary batchSizes;
+    private Map<String, Object> producerSettings;
     private KafkaProducer<byte[], byte[]> producer;
     /** Writes what must be durable before an Agent call, outside transactions (see {@link #writeNow}). */
     private KafkaProducer<byte[], byte[]> immediate;
@@ -130,9 +131,9 @@ public class OutcomeTransactions {
         settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.instanceId());
         settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactions().timeout().toMillis());
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-transactions-" + config.instanceId());
-        producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
+        producerSettings = settings;
         // Also aborts whatever this instance's previous life left open, so readers are not held back by it.
-        retryWhileTimingOut("initialising transactions", producer::initTransactions);
+        producer = transactionalProducer();
         LOG.infof("Transactions ready (transactional.id %s)", config.instanceId());
         store.start();
         running = true;
@@ -294,24 +295,23 @@ public class OutcomeTransactions {
                         + " is no longer this worker's"));
             }
         }
-        if (live.stream().allMatch(unit -> unit.origin() == null)) {
-            complete(live); // barriers only
+        live.stream().filter(unit -> unit.origin() != null)
+                .forEach(unit -> offsets.done(unit.origin(), unit.completes()));
+        Map<TopicPartition, Long> advance = committableOffsets();
+        if (advance.isEmpty() && live.stream().allMatch(unit -> unit.records().isEmpty())) {
+            // Flush barriers, or duplicates whose offsets cannot advance yet: nothing to write (and a transaction
+            // with nothing in it is refused by the broker). The offsets go with a later transaction.
+            complete(live);
             return;
         }
         long began = System.nanoTime();
         committingSince = clock.instant();
         try {
             producer.beginTransaction();
-            for (Unit unit : live) {
-                unit.records().forEach(producer::send); // a failed send fails the commit below
-                if (unit.origin() != null) {
-                    offsets.done(unit.origin(), unit.completes());
-                }
-            }
-            Map<TopicPartition, Long> next = offsets.committable();
-            Map<TopicPartition, Long> sent = sendOffsets(next);
+            live.forEach(unit -> unit.records().forEach(producer::send)); // a failed send fails the commit below
+            sendOffsets(advance);
             retryWhileTimingOut("committing a transaction", producer::commitTransaction);
-            offsets.committed(sent);
+            offsets.committed(advance);
             commits.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
             batchSizes.record(live.size());
             failingSince = null;
@@ -324,14 +324,22 @@ public class OutcomeTransactions {
             LOG.warnf("A transaction of %d unit(s) failed and is tried again in %s: %s", live.size(), RETRY_PAUSE,
                     e.toString());
             failingSince = failingSince == null ? clock.instant() : failingSince;
+            for (int i = live.size() - 1; i >= 0; i--) {
+                queue.addFirst(live.get(i));
+            }
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailed) {
-                fatal(live, abortFailed);
-                return;
-            }
-            for (int i = live.size() - 1; i >= 0; i--) {
-                queue.addFirst(live.get(i));
+                // The producer is in an error state it cannot leave (the broker answered INVALID_TXN_STATE to a
+                // commit, say): a new one under the same transactional.id aborts what the old one left open.
+                LOG.warnf("Replacing the transactional producer, which cannot abort: %s", abortFailed.toString());
+                producer.close(Duration.ZERO);
+                try {
+                    producer = transactionalProducer();
+                } catch (KafkaException renewFailed) {
+                    fatal(List.of(), renewFailed);
+                    return;
+                }
             }
             Thread.sleep(RETRY_PAUSE.toMillis());
         } finally {
@@ -339,19 +347,26 @@ public class OutcomeTransactions {
         }
     }
 
-    /** Adds the consumed offsets to the transaction, each topic with its consumer group; returns what was added. */
-    private Map<TopicPartition, Long> sendOffsets(Map<TopicPartition, Long> next) {
+    /** The offsets that may advance: of partitions still owned, whose consumer group is known. */
+    private Map<TopicPartition, Long> committableOffsets() {
+        Map<TopicPartition, Long> advance = new HashMap<>(offsets.committable());
+        advance.keySet().removeIf(partition -> !owned.contains(partition) || !groups.containsKey(partition.topic()));
+        return advance;
+    }
+
+    /** Adds the consumed offsets to the transaction, each topic with its consumer group. */
+    private void sendOffsets(Map<TopicPartition, Long> advance) {
         Map<String, Map<TopicPartition, OffsetAndMetadata>> byTopic = new HashMap<>();
-        Map<TopicPartition, Long> sent = new HashMap<>();
-        next.forEach((partition, offset) -> {
-            if (owned.contains(partition) && groups.containsKey(partition.topic())) {
-                byTopic.computeIfAbsent(partition.topic(), t -> new HashMap<>())
-                        .put(partition, new OffsetAndMetadata(offset));
-                sent.put(partition, offset);
-            }
-        });
+        advance.forEach((partition, offset) -> byTopic.computeIfAbsent(partition.topic(), t -> new HashMap<>())
+                .put(partition, new OffsetAndMetadata(offset)));
         byTopic.forEach((topic, topicOffsets) -> producer.sendOffsetsToTransaction(topicOffsets, groups.get(topic)));
-        return sent;
+    }
+
+    private KafkaProducer<byte[], byte[]> transactionalProducer() {
+        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(producerSettings, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        retryWhileTimingOut("initialising transactions", created::initTransactions);
+        return created;
     }
 
     private void retryWhileTimingOut(String what, Runnable call) {

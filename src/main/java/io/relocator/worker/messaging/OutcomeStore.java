@@ -110,6 +110,9 @@ public class OutcomeStore {
         if (assigned.isEmpty()) {
             return;
         }
+        if (!running) { // never waits on a follower that stopped: the consumer fails, and the records come again
+            throw new IllegalStateException("the outcome store is not following its topic");
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         commands.add(() -> {
             Set<Integer> added = new HashSet<>();
@@ -198,6 +201,7 @@ public class OutcomeStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            running = false;
             LOG.error("The outcome store stopped following its topic", e);
             restoring.forEach(restore -> restore.done().completeExceptionally(e));
         } finally {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +24,15 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
@@ -42,9 +48,10 @@ import io.smallrye.common.annotation.Identifier;
  * The worker's memory of requestIds: the outcome topic (compacted, keyed by requestId, partition {@code p} holding the
  * marks of the requests read from partition {@code p} of the requests and parking topics) read back into memory.
  *
- * <p>When a partition is assigned, its marks are restored (read {@code read_committed} up to the end) before any of
- * its records is processed; afterwards the partition is followed, so marks written by another worker show up too. The
- * marks this worker commits are applied at once as well. Marks only move forward ({@link RequestMark#laterOf}), and
+ * <p>When a partition is assigned, its marks are restored (read {@code read_committed} up to the log end as it was
+ * then, past the transactions open then) before any of its records is processed; afterwards the partition is
+ * followed, so marks written by another worker show up too. The marks this worker commits are applied at once as
+ * well. Marks only move forward ({@link RequestMark#laterOf}), and
  * a mark older than {@code relocator.idempotency-window} is forgotten (the topic's retention is the same window).
  */
 @ApplicationScoped
@@ -64,6 +71,7 @@ public class OutcomeStore {
     private final Duration window;
     private final Map<String, Object> kafka;
     private KafkaConsumer<byte[], byte[]> consumer;
+    private Admin admin;
     private Thread follower;
     private volatile boolean running;
     private Instant nextSweep;
@@ -130,7 +138,7 @@ public class OutcomeStore {
             List<TopicPartition> fresh = added.stream().map(p -> new TopicPartition(topic, p)).toList();
             consumer.assign(followed());
             consumer.seekToBeginning(fresh);
-            restoring.add(new Restore(consumer.endOffsets(fresh), done, clock.instant()));
+            restoring.add(new Restore(logEnds(fresh), done, clock.instant()));
         });
         done.join();
     }
@@ -161,6 +169,9 @@ public class OutcomeStore {
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "relocator-outcome-store");
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> adminSettings = new HashMap<>(kafka);
+        adminSettings.keySet().removeIf(key -> !AdminClientConfig.configNames().contains(key));
+        admin = Admin.create(adminSettings);
         running = true;
         nextSweep = clock.instant().plus(SWEEP_EVERY);
         follower = new Thread(this::follow, "relocator-outcome-store");
@@ -206,6 +217,7 @@ public class OutcomeStore {
             restoring.forEach(restore -> restore.done().completeExceptionally(e));
         } finally {
             consumer.close(Duration.ofSeconds(5));
+            admin.close(Duration.ofSeconds(5));
         }
     }
 
@@ -220,6 +232,26 @@ public class OutcomeStore {
         } catch (IOException e) {
             LOG.warnf("Outcome store %s-%d@%d is not a request mark, skipped: %s", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
+        }
+    }
+
+    /**
+     * The partitions' log end offsets, past any transaction still open: a restore reads up to there, so it also sees
+     * the in-flight marks written just before (outside transactions) behind a transaction that was open at that moment,
+     * which a read_committed end offset (the last stable offset) would leave out.
+     */
+    private Map<TopicPartition, Long> logEnds(List<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+        try {
+            return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the outcome topic's end offsets could not be read", e);
         }
     }
 

@@ -162,16 +162,13 @@ public class OutcomeStore {
 
     /** Opens the follower; called by {@link OutcomeTransactions} at start-up. */
     void start() {
-        Map<String, Object> settings = new HashMap<>(kafka);
-        settings.keySet().removeIf(key -> !ConsumerConfig.configNames().contains(key));
+        Map<String, Object> settings = ClientSettings.of(kafka, ConsumerConfig.configNames());
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "relocator-outcome-store");
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        Map<String, Object> adminSettings = new HashMap<>(kafka);
-        adminSettings.keySet().removeIf(key -> !AdminClientConfig.configNames().contains(key));
-        admin = Admin.create(adminSettings);
+        admin = Admin.create(ClientSettings.of(kafka, AdminClientConfig.configNames()));
         running = true;
         nextSweep = clock.instant().plus(SWEEP_EVERY);
         follower = new Thread(this::follow, "relocator-outcome-store");

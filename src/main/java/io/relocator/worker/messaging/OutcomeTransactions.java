@@ -115,8 +115,7 @@ public class OutcomeTransactions {
         if (!config.worker().enabled()) {
             return;
         }
-        Map<String, Object> settings = new HashMap<>(kafka);
-        settings.keySet().removeIf(key -> !ProducerConfig.configNames().contains(key));
+        Map<String, Object> settings = ClientSettings.of(kafka, ProducerConfig.configNames());
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         // writes blocked by a broker outage give up after this long and are tried again (readiness reports it)
@@ -152,7 +151,7 @@ public class OutcomeTransactions {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        queue.forEach(unit -> unit.committed().completeExceptionally(new OutcomeDropped("the worker is stopping")));
+        queue.forEach(unit -> unit.committed().completeExceptionally(OutcomeDropped.stopping()));
         producer.close(Duration.ofSeconds(5));
         immediate.close(Duration.ofSeconds(5));
     }
@@ -176,9 +175,9 @@ public class OutcomeTransactions {
     Uni<Void> write(TopicPartition origin, long completes, List<ProducerRecord<byte[], byte[]>> records,
             List<RequestMark> marks) {
         return Uni.createFrom().deferred(() -> {
-            if (!running || !owned.contains(origin)) {
-                return Uni.createFrom().failure(new OutcomeDropped(running ? origin + " is no longer this worker's"
-                        : "the worker is stopping"));
+            OutcomeDropped refused = refusal(origin);
+            if (refused != null) {
+                return Uni.createFrom().failure(refused);
             }
             Unit unit = new Unit(origin, completes, records, marks, new CompletableFuture<>());
             queue.add(unit);
@@ -195,9 +194,9 @@ public class OutcomeTransactions {
      */
     Uni<Void> writeNow(TopicPartition origin, List<ProducerRecord<byte[], byte[]>> records, List<RequestMark> marks) {
         return Uni.createFrom().deferred(() -> {
-            if (!running || !owned.contains(origin)) {
-                return Uni.createFrom().failure(new OutcomeDropped(running ? origin + " is no longer this worker's"
-                        : "the worker is stopping"));
+            OutcomeDropped refused = refusal(origin);
+            if (refused != null) {
+                return Uni.createFrom().failure(refused);
             }
             CompletableFuture<Void> written = new CompletableFuture<>();
             int[] pending = {records.size()};
@@ -213,6 +212,11 @@ public class OutcomeTransactions {
             }
             return Uni.createFrom().completionStage(written);
         });
+    }
+
+    /** Why nothing may be written for {@code origin} now, or null when it may. */
+    private OutcomeDropped refusal(TopicPartition origin) {
+        return !running ? OutcomeDropped.stopping() : owned.contains(origin) ? null : OutcomeDropped.notOwned(origin);
     }
 
     /** Partitions were assigned to {@code consumer}: owned from now, their outcome marks restored before use. */
@@ -291,8 +295,7 @@ public class OutcomeTransactions {
             if (unit.origin() == null || owned.contains(unit.origin())) {
                 live.add(unit);
             } else {
-                unit.committed().completeExceptionally(new OutcomeDropped(unit.origin()
-                        + " is no longer this worker's"));
+                unit.committed().completeExceptionally(OutcomeDropped.notOwned(unit.origin()));
             }
         }
         live.stream().filter(unit -> unit.origin() != null)
@@ -411,8 +414,16 @@ public class OutcomeTransactions {
 
     /** A unit not written because its partition is no longer this worker's, or the worker is stopping. */
     public static final class OutcomeDropped extends RuntimeException {
-        OutcomeDropped(String why) {
+        private OutcomeDropped(String why) {
             super(why, null, false, false);
+        }
+
+        static OutcomeDropped notOwned(TopicPartition partition) {
+            return new OutcomeDropped(partition + " is no longer this worker's");
+        }
+
+        static OutcomeDropped stopping() {
+            return new OutcomeDropped("the worker is stopping");
         }
     }
 }

@@ -211,7 +211,7 @@ public class RequestIntake {
 
     private Uni<Void> resubmit(Message<byte[]> record, MigrationRequest request, AttemptHistory history) {
         if (!active.containsKey(request.requestId())) { // its partition was taken away meanwhile
-            return left(record, request, new OutcomeDropped(partition(record) + " is no longer this worker's"));
+            return left(record, request, OutcomeDropped.notOwned(partition(record)));
         }
         return scheduler.roomFor(request.targetNode())
                 .chain(() -> scheduler.submit(request, partition(record).toString(),

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
-import io.relocator.worker.testing.PublishedEvent;
 
 /**
  * The broker stops for a few seconds during load and comes back on the same address: the worker reports the outage
@@ -45,30 +42,21 @@ class BrokerRestartIT extends ProcessTestSupport {
             }
         });
         Duration brokerDown = Duration.between(downAt[0], Instant.now());
-        Map<String, List<PublishedEvent>> events = awaitEvents("restart",
-                all -> all.values().stream().filter(h -> h.stream().anyMatch(PublishedEvent::isTerminal)).count()
-                        == REQUESTS, Duration.ofSeconds(180));
+        awaitEvents("restart", all -> ended(all).size() == REQUESTS, Duration.ofSeconds(180));
         worker.awaitReady(Duration.ofSeconds(60));
-        events = committedEvents("restart");
-        Map<String, Integer> calls = callsPerContainer();
-        Map<String, Long> terminals = terminalsPerRequest(events);
-        long lost = containerOf.keySet().stream().filter(id -> terminals.getOrDefault(id, 0L) == 0).count();
-        long duplicated = terminals.values().stream().filter(n -> n > 1).count();
-        int resent = containerOf.values().stream().mapToInt(c -> Math.max(0, calls.getOrDefault(c, 0) - 1)).sum();
+        Tally tally = Tally.of(containerOf, committedEvents("restart"), callsPerContainer());
 
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("requests", REQUESTS);
         figures.put("broker down (stop, hold, start again)", brokerDown.toMillis() + " ms");
         figures.put("readiness probes during the outage answered not ready", notReady[0] + " of " + probes[0]);
-        figures.put("lost", lost);
-        figures.put("duplicated terminal events (read_committed)", duplicated);
-        figures.put("re-sent migrations", resent);
+        tally.addTo(figures);
         figures.put("elapsed", Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
         figures("BrokerRestartIT", figures);
 
-        assertEquals(0, lost, "every request has a terminal event");
-        assertEquals(0, duplicated, "no request has two terminal events");
-        assertEquals(0, resent, "no migration was sent twice");
+        assertEquals(0, tally.lost(), "every request has a terminal event");
+        assertEquals(0, tally.duplicated(), "no request has two terminal events");
+        assertEquals(0, tally.resent(), "no migration was sent twice");
         assertTrue(notReady[0] > 0, "readiness reported the outage");
         assertEquals(200, worker.readiness(), "ready again once the broker is back");
     }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,29 +32,20 @@ class CrashRecoveryIT extends ProcessTestSupport {
         first.kill9();
 
         Map<String, List<PublishedEvent>> beforeKill = committedEvents("crash");
-        Set<String> endedBeforeKill = beforeKill.entrySet().stream()
-                .filter(e -> e.getValue().stream().anyMatch(PublishedEvent::isTerminal)).map(Map.Entry::getKey)
-                .collect(Collectors.toSet());
-        Set<String> inFlightAtKill = beforeKill.keySet().stream().filter(id -> !endedBeforeKill.contains(id))
-                .collect(Collectors.toSet());
+        Set<String> endedBeforeKill = ended(beforeKill);
+        Set<String> inFlightAtKill = running(beforeKill);
         Map<String, Integer> callsAtKill = callsPerContainer();
 
         AppProcess second = startWorker("2", Map.of());
-        Map<String, List<PublishedEvent>> events = awaitEvents("crash",
-                all -> all.values().stream().filter(h -> h.stream().anyMatch(PublishedEvent::isTerminal)).count()
-                        == REQUESTS, Duration.ofSeconds(180));
+        Map<String, List<PublishedEvent>> events = awaitEvents("crash", all -> ended(all).size() == REQUESTS,
+                Duration.ofSeconds(180));
         // What the second life may still publish after that would be a duplicate: read once more, to the end.
         events = committedEvents("crash");
         Map<String, Integer> calls = callsPerContainer();
 
-        Map<String, Long> terminals = terminalsPerRequest(events);
-        long lost = containerOf.keySet().stream().filter(id -> terminals.getOrDefault(id, 0L) == 0).count();
-        long duplicated = terminals.values().stream().filter(n -> n > 1).count();
+        Tally tally = Tally.of(containerOf, events, calls);
         long failed = events.values().stream().flatMap(List::stream)
                 .filter(e -> e.isTerminal() && !"COMPLETED".equals(e.status())).count();
-        int resent = containerOf.values().stream().mapToInt(c -> Math.max(0, calls.getOrDefault(c, 0) - 1)).sum();
-        long reconciled = events.values().stream().flatMap(List::stream)
-                .filter(e -> e.isTerminal() && e.body().path("reconciled").asBoolean()).count();
         long droppedAsEnded = second.log().lines().filter(l -> l.contains("delivered again")).count();
 
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -63,17 +53,14 @@ class CrashRecoveryIT extends ProcessTestSupport {
         figures.put("kills", "1 (kill -9 once a third of the terminal events were committed)");
         figures.put("ended before the kill", endedBeforeKill.size());
         figures.put("started, not ended, at the kill", inFlightAtKill.size());
-        figures.put("lost", lost);
-        figures.put("duplicated terminal events (read_committed)", duplicated);
+        tally.addTo(figures);
         figures.put("failed", failed);
-        figures.put("re-sent migrations", resent);
-        figures.put("reconciled", reconciled);
         figures.put("redelivered after the restart and dropped as already ended", droppedAsEnded);
         figures.put("elapsed", Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
         figures("CrashRecoveryIT", figures);
 
-        assertEquals(0, lost, "every request has a terminal event");
-        assertEquals(0, duplicated, "no request has two terminal events");
+        assertEquals(0, tally.lost(), "every request has a terminal event");
+        assertEquals(0, tally.duplicated(), "no request has two terminal events");
         assertEquals(0, failed, "no request failed, none because its migration had already run");
         endedBeforeKill.forEach(id -> assertEquals(callsAtKill.get(containerOf.get(id)),
                 calls.get(containerOf.get(id)), id + " ended before the kill and was sent again after it"));

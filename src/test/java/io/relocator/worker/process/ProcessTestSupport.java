@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -140,6 +141,18 @@ abstract class ProcessTestSupport {
         }
     }
 
+    /** The requests that have a terminal event. */
+    static Set<String> ended(Map<String, List<PublishedEvent>> events) {
+        return events.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(PublishedEvent::isTerminal))
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+    }
+
+    /** The requests that have a STARTED event but no terminal event yet. */
+    static Set<String> running(Map<String, List<PublishedEvent>> events) {
+        Set<String> ended = ended(events);
+        return events.keySet().stream().filter(id -> !ended.contains(id)).collect(Collectors.toSet());
+    }
+
     static long terminalCount(Map<String, List<PublishedEvent>> events) {
         return events.values().stream().flatMap(List::stream).filter(PublishedEvent::isTerminal).count();
     }
@@ -147,6 +160,31 @@ abstract class ProcessTestSupport {
     static Map<String, Long> terminalsPerRequest(Map<String, List<PublishedEvent>> events) {
         return events.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> e.getValue().stream().filter(PublishedEvent::isTerminal).count()));
+    }
+
+    /**
+     * What a run came to, against the guarantees: requests without a terminal event, requests with more than one,
+     * migrate calls beyond one per container, and terminal events established by asking the Agents.
+     */
+    record Tally(long lost, long duplicated, int resent, long reconciled) {
+
+        static Tally of(Map<String, String> containerOf, Map<String, List<PublishedEvent>> events,
+                Map<String, Integer> calls) {
+            Map<String, Long> terminals = terminalsPerRequest(events);
+            return new Tally(
+                    containerOf.keySet().stream().filter(id -> terminals.getOrDefault(id, 0L) == 0).count(),
+                    terminals.values().stream().filter(n -> n > 1).count(),
+                    containerOf.values().stream().mapToInt(c -> Math.max(0, calls.getOrDefault(c, 0) - 1)).sum(),
+                    events.values().stream().flatMap(List::stream)
+                            .filter(e -> e.isTerminal() && e.body().path("reconciled").asBoolean()).count());
+        }
+
+        void addTo(Map<String, Object> figures) {
+            figures.put("lost", lost);
+            figures.put("duplicated terminal events (read_committed)", duplicated);
+            figures.put("re-sent migrations", resent);
+            figures.put("reconciled", reconciled);
+        }
     }
 
     /** Migrate calls the simulator received per container. */

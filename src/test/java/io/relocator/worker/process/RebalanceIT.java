@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
-import io.relocator.worker.testing.PublishedEvent;
 
 /**
  * A second worker joins the consumer group during load, so a rebalance moves partitions while their requests wait or
@@ -31,18 +28,10 @@ class RebalanceIT extends ProcessTestSupport {
         awaitEvents("rebalance", events -> terminalCount(events) >= REQUESTS / 4, Duration.ofSeconds(120));
 
         AppProcess second = startWorker("b", Map.of("relocator.instance-id", "it-worker-b"));
-        awaitEvents("rebalance", all -> all.values().stream()
-                .filter(h -> h.stream().anyMatch(PublishedEvent::isTerminal)).count() == REQUESTS,
-                Duration.ofSeconds(180));
-        Map<String, List<PublishedEvent>> events = committedEvents("rebalance");
+        awaitEvents("rebalance", all -> ended(all).size() == REQUESTS, Duration.ofSeconds(180));
         Map<String, Integer> calls = callsPerContainer();
-        Map<String, Long> terminals = terminalsPerRequest(events);
+        Tally tally = Tally.of(containerOf, committedEvents("rebalance"), calls);
         long endedBySecond = second.log().lines().filter(l -> l.contains("completed in")).count();
-        long reconciled = events.values().stream().flatMap(List::stream)
-                .filter(e -> e.isTerminal() && e.body().path("reconciled").asBoolean()).count();
-        long lost = containerOf.keySet().stream().filter(id -> terminals.getOrDefault(id, 0L) == 0).count();
-        long duplicated = terminals.values().stream().filter(n -> n > 1).count();
-        int resent = containerOf.values().stream().mapToInt(c -> Math.max(0, calls.getOrDefault(c, 0) - 1)).sum();
 
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("requests", REQUESTS);
@@ -50,16 +39,13 @@ class RebalanceIT extends ProcessTestSupport {
         figures.put("completed by the second worker", endedBySecond);
         figures.put("left by the first worker to the new owner", first.log().lines()
                 .filter(l -> l.contains("left to whoever reads")).count());
-        figures.put("reconciled", reconciled);
-        figures.put("lost", lost);
-        figures.put("duplicated terminal events (read_committed)", duplicated);
-        figures.put("re-sent migrations", resent);
+        tally.addTo(figures);
         figures.put("elapsed", Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
         figures("RebalanceIT", figures);
 
         assertTrue(endedBySecond > 0, "the rebalance gave the second worker partitions with work");
-        assertEquals(0, lost, "every request has a terminal event");
-        assertEquals(0, duplicated, "no request has two terminal events");
+        assertEquals(0, tally.lost(), "every request has a terminal event");
+        assertEquals(0, tally.duplicated(), "no request has two terminal events");
         containerOf.forEach((id, container) -> assertEquals(1, calls.getOrDefault(container, 0),
                 id + ": the migration was sent " + calls.get(container) + " times"));
     }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,10 +57,7 @@ class ShutdownDrainIT extends ProcessTestSupport {
         figures.put("exit after SIGTERM", stoppedIn.toMillis() + " ms, exit code " + exitCode);
         figures.put("started by the first life", startedAtExit.size());
         figures.put("ended by the first life", endedAtExit.size());
-        figures.put("lost", containerOf.keySet().stream().filter(id -> terminals.getOrDefault(id, 0L) == 0).count());
-        figures.put("duplicated terminal events", terminals.values().stream().filter(n -> n > 1).count());
-        figures.put("re-sent migrations", containerOf.values().stream()
-                .mapToInt(c -> Math.max(0, calls.getOrDefault(c, 0) - 1)).sum());
+        Tally.of(containerOf, events, calls).addTo(figures);
         figures("ShutdownDrainIT", figures);
 
         assertTrue(stoppedIn.compareTo(DRAIN) < 0, "exited within the drain timeout: " + stoppedIn);
@@ -74,15 +70,5 @@ class ShutdownDrainIT extends ProcessTestSupport {
             assertEquals(1L, terminals.getOrDefault(id, 0L), id + ": terminal events");
             assertEquals(1, calls.getOrDefault(container, 0), id + ": migrate calls");
         });
-    }
-
-    private static Set<String> ended(Map<String, List<PublishedEvent>> events) {
-        return events.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(PublishedEvent::isTerminal))
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
-    }
-
-    private static Set<String> running(Map<String, List<PublishedEvent>> events) {
-        Set<String> ended = ended(events);
-        return events.keySet().stream().filter(id -> !ended.contains(id)).collect(Collectors.toSet());
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -112,33 +113,59 @@ public class OutcomeStore {
 
     /**
      * Restores the partitions' marks; blocks until they are read up to the end (called on the consumer's polling
-     * thread, from the rebalance listener, so no record of those partitions is processed before).
+     * thread, from the rebalance listener, so no record of those partitions is processed before). A partition number
+     * the other consumer's topic already holds here may still be being restored for it: the call waits for that too.
      */
     void restore(Collection<TopicPartition> assigned) {
         if (assigned.isEmpty()) {
             return;
         }
-        if (!running) { // never waits on a follower that stopped: the consumer fails, and the records come again
+        Set<Integer> numbers = assigned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+        awaitCaughtUp(numbers, () -> {
+            List<TopicPartition> fresh = new ArrayList<>();
+            for (TopicPartition partition : assigned) {
+                Set<String> topics = holders.computeIfAbsent(partition.partition(), p -> new HashSet<>());
+                if (topics.isEmpty()) {
+                    marks.put(partition.partition(), new ConcurrentHashMap<>());
+                    fresh.add(new TopicPartition(topic, partition.partition()));
+                }
+                topics.add(partition.topic());
+            }
+            if (!fresh.isEmpty()) {
+                consumer.assign(followed());
+                consumer.seekToBeginning(fresh);
+            }
+        });
+    }
+
+    /**
+     * Blocks until the marks of these partition numbers (followed already) are read up to the log end as it is now:
+     * a mark committed before the call is then known.
+     */
+    void catchUp(Set<Integer> partitions) {
+        awaitCaughtUp(partitions, () -> { });
+    }
+
+    /** Runs {@code first} on the follower, then waits until it has read {@code partitions} up to their log end. */
+    private void awaitCaughtUp(Set<Integer> partitions, Runnable first) {
+        if (!running) { // never waits on a follower that stopped: the caller fails, and the records come again
             throw new IllegalStateException("the outcome store is not following its topic");
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         commands.add(() -> {
-            Set<Integer> added = new HashSet<>();
-            for (TopicPartition partition : assigned) {
-                if (holders.computeIfAbsent(partition.partition(), p -> new HashSet<>()).add(partition.topic())
-                        && holders.get(partition.partition()).size() == 1) {
-                    added.add(partition.partition());
+            try {
+                first.run();
+                List<TopicPartition> wanted = partitions.stream().filter(holders::containsKey)
+                        .map(p -> new TopicPartition(topic, p)).toList();
+                if (wanted.isEmpty()) {
+                    done.complete(null);
+                } else {
+                    restoring.add(new Restore(logEnds(wanted), done, clock.instant()));
                 }
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                throw e; // the follower stops
             }
-            if (added.isEmpty()) {
-                done.complete(null);
-                return;
-            }
-            added.forEach(p -> marks.put(p, new ConcurrentHashMap<>()));
-            List<TopicPartition> fresh = added.stream().map(p -> new TopicPartition(topic, p)).toList();
-            consumer.assign(followed());
-            consumer.seekToBeginning(fresh);
-            restoring.add(new Restore(logEnds(fresh), done, clock.instant()));
         });
         done.join();
     }
@@ -259,7 +286,7 @@ public class OutcomeStore {
         if (caughtUp) {
             int count = restore.endOffsets().keySet().stream()
                     .mapToInt(p -> marks.getOrDefault(p.partition(), Map.of()).size()).sum();
-            LOG.infof("Outcome store: partition(s) %s restored, %d requestId(s) remembered, in %d ms",
+            LOG.infof("Outcome store: partition(s) %s read up to their end, %d requestId(s) remembered, in %d ms",
                     restore.endOffsets().keySet().stream().map(TopicPartition::partition).sorted().toList(), count,
                     Duration.between(restore.since(), clock.instant()).toMillis());
             restore.done().complete(null);

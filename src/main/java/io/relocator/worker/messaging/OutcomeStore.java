@@ -162,9 +162,8 @@ public class OutcomeStore {
                 } else {
                     restoring.add(new Restore(logEnds(wanted), done, clock.instant()));
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException e) { // the end offsets could not be read (the broker is away, say)
                 done.completeExceptionally(e);
-                throw e; // the follower stops
             }
         });
         done.join();

@@ -314,40 +314,101 @@ public class OutcomeTransactions {
             live.forEach(unit -> unit.records().forEach(producer::send)); // a failed send fails the commit below
             sendOffsets(advance);
             retryWhileTimingOut("committing a transaction", producer::commitTransaction);
-            offsets.committed(advance);
-            commits.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
-            batchSizes.record(live.size());
-            failingSince = null;
-            live.forEach(unit -> unit.marks().forEach(mark -> store.remember(unit.origin().partition(), mark)));
-            complete(live);
+            committed(live, advance, began);
         } catch (ProducerFencedException | OutOfOrderSequenceException | UnsupportedVersionException
                 | AuthorizationException | AuthenticationException e) {
             fatal(live, e);
         } catch (KafkaException e) {
-            LOG.warnf("A transaction of %d unit(s) failed and is tried again in %s: %s", live.size(), RETRY_PAUSE,
-                    e.toString());
             failingSince = failingSince == null ? clock.instant() : failingSince;
-            for (int i = live.size() - 1; i >= 0; i--) {
-                queue.addFirst(live.get(i));
+            if (!endTransaction()) {
+                return;
             }
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException abortFailed) {
-                // The producer is in an error state it cannot leave (the broker answered INVALID_TXN_STATE to a
-                // commit, say): a new one under the same transactional.id aborts what the old one left open.
-                LOG.warnf("Replacing the transactional producer, which cannot abort: %s", abortFailed.toString());
-                producer.close(Duration.ZERO);
-                try {
-                    producer = transactionalProducer();
-                } catch (KafkaException renewFailed) {
-                    fatal(List.of(), renewFailed);
-                    return;
+            switch (fate(live)) {
+                case COMMITTED -> {
+                    LOG.warnf("A transaction of %d unit(s) reported %s but was committed", live.size(), e.toString());
+                    committed(live, advance, began);
+                }
+                case NOT_COMMITTED -> {
+                    LOG.warnf("A transaction of %d unit(s) failed and is tried again in %s: %s", live.size(),
+                            RETRY_PAUSE, e.toString());
+                    for (int i = live.size() - 1; i >= 0; i--) {
+                        queue.addFirst(live.get(i));
+                    }
+                    Thread.sleep(RETRY_PAUSE.toMillis());
+                }
+                case UNKNOWN -> {
+                    LOG.warnf("A transaction of %d unit(s) failed (%s) and the worker is stopping before it could "
+                            + "tell whether it was committed: its records are delivered again", live.size(),
+                            e.toString());
+                    live.forEach(unit -> unit.committed().completeExceptionally(OutcomeDropped.stopping()));
                 }
             }
-            Thread.sleep(RETRY_PAUSE.toMillis());
         } finally {
             committingSince = null;
         }
+    }
+
+    private void committed(List<Unit> live, Map<TopicPartition, Long> advance, long began) {
+        offsets.committed(advance);
+        commits.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        batchSizes.record(live.size());
+        failingSince = null;
+        live.forEach(unit -> unit.marks().forEach(mark -> store.remember(unit.origin().partition(), mark)));
+        complete(live);
+    }
+
+    /**
+     * Ends the failed transaction: aborts it, or, when the producer cannot even abort (the broker answered
+     * INVALID_TXN_STATE to a commit, say), replaces the producer, whose initialisation under the same transactional.id
+     * finishes what the old one left open. False when that fails (the worker is then stopping).
+     */
+    private boolean endTransaction() {
+        try {
+            producer.abortTransaction();
+            return true;
+        } catch (KafkaException abortFailed) {
+            LOG.warnf("Replacing the transactional producer, which cannot abort: %s", abortFailed.toString());
+            producer.close(Duration.ZERO);
+            try {
+                producer = transactionalProducer();
+                return true;
+            } catch (KafkaException renewFailed) {
+                fatal(List.of(), renewFailed);
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Whether a transaction whose commit failed was committed all the same: a commit whose answer was lost may have
+     * been (the broker then answers the client's retry with INVALID_TXN_STATE), and writing its units again would
+     * publish every terminal event in it twice. Once the transaction has ended, its first unit that carries marks
+     * tells: the outcome store, read up to the end, has its ended marks exactly when the transaction was committed. A
+     * transaction without marks (only dead letters and parked copies) counts as not committed: written again, a dead
+     * letter may appear twice, and a second parked copy is dropped by requestId when it is read.
+     */
+    private Fate fate(List<Unit> units) throws InterruptedException {
+        Optional<Unit> marked = units.stream().filter(unit -> !unit.marks().isEmpty()).findFirst();
+        if (marked.isEmpty()) {
+            return Fate.NOT_COMMITTED;
+        }
+        int partition = marked.get().origin().partition();
+        while (running) {
+            try {
+                store.catchUp(Set.of(partition));
+                return marked.get().marks().stream().allMatch(mark -> store.lookup(partition, mark.requestId())
+                        .map(RequestMark::ended).orElse(false)) ? Fate.COMMITTED : Fate.NOT_COMMITTED;
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not read the outcome store to the end (%s); trying again in %s", e.toString(),
+                        RETRY_PAUSE);
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            }
+        }
+        return Fate.UNKNOWN;
+    }
+
+    private enum Fate {
+        COMMITTED, NOT_COMMITTED, UNKNOWN
     }
 
     /** The offsets that may advance: of partitions still owned, whose consumer group is known. */

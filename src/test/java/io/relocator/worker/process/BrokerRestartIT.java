@@ -54,8 +54,7 @@ class BrokerRestartIT extends ProcessTestSupport {
         figures.put("elapsed", Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
         figures("BrokerRestartIT", figures);
 
-        assertEquals(0, tally.lost(), "every request has a terminal event");
-        assertEquals(0, tally.duplicated(), "no request has two terminal events");
+        tally.assertNoneLostOrDuplicated();
         assertEquals(0, tally.resent(), "no migration was sent twice");
         assertTrue(notReady[0] > 0, "readiness reported the outage");
         assertEquals(200, worker.readiness(), "ready again once the broker is back");

@@ -59,8 +59,7 @@ class CrashRecoveryIT extends ProcessTestSupport {
         figures.put("elapsed", Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
         figures("CrashRecoveryIT", figures);
 
-        assertEquals(0, tally.lost(), "every request has a terminal event");
-        assertEquals(0, tally.duplicated(), "no request has two terminal events");
+        tally.assertNoneLostOrDuplicated();
         assertEquals(0, failed, "no request failed, none because its migration had already run");
         endedBeforeKill.forEach(id -> assertEquals(callsAtKill.get(containerOf.get(id)),
                 calls.get(containerOf.get(id)), id + " ended before the kill and was sent again after it"));

@@ -1,6 +1,7 @@
 package io.relocator.worker.process;
 
 import static io.relocator.worker.testing.RequestPublisher.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -166,22 +168,38 @@ abstract class ProcessTestSupport {
      * What a run came to, against the guarantees: requests without a terminal event, requests with more than one,
      * migrate calls beyond one per container, and terminal events established by asking the Agents.
      */
-    record Tally(long lost, long duplicated, int resent, long reconciled) {
+    record Tally(Set<String> lostIds, Set<String> duplicatedIds, int resent, long reconciled) {
 
         static Tally of(Map<String, String> containerOf, Map<String, List<PublishedEvent>> events,
                 Map<String, Integer> calls) {
             Map<String, Long> terminals = terminalsPerRequest(events);
             return new Tally(
-                    containerOf.keySet().stream().filter(id -> terminals.getOrDefault(id, 0L) == 0).count(),
-                    terminals.values().stream().filter(n -> n > 1).count(),
+                    containerOf.keySet().stream().filter(id -> terminals.getOrDefault(id, 0L) == 0)
+                            .collect(Collectors.toCollection(TreeSet::new)),
+                    terminals.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+                            .collect(Collectors.toCollection(TreeSet::new)),
                     containerOf.values().stream().mapToInt(c -> Math.max(0, calls.getOrDefault(c, 0) - 1)).sum(),
                     events.values().stream().flatMap(List::stream)
                             .filter(e -> e.isTerminal() && e.body().path("reconciled").asBoolean()).count());
         }
 
+        long lost() {
+            return lostIds.size();
+        }
+
+        long duplicated() {
+            return duplicatedIds.size();
+        }
+
+        /** No request without a terminal event, none with two (the message names them). */
+        void assertNoneLostOrDuplicated() {
+            assertEquals(Set.of(), lostIds, "every request has a terminal event");
+            assertEquals(Set.of(), duplicatedIds, "no request has two terminal events");
+        }
+
         void addTo(Map<String, Object> figures) {
-            figures.put("lost", lost);
-            figures.put("duplicated terminal events (read_committed)", duplicated);
+            figures.put("lost", lost());
+            figures.put("duplicated terminal events (read_committed)", duplicated());
             figures.put("re-sent migrations", resent);
             figures.put("reconciled", reconciled);
         }

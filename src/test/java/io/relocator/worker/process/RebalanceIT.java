@@ -44,8 +44,7 @@ class RebalanceIT extends ProcessTestSupport {
         figures("RebalanceIT", figures);
 
         assertTrue(endedBySecond > 0, "the rebalance gave the second worker partitions with work");
-        assertEquals(0, tally.lost(), "every request has a terminal event");
-        assertEquals(0, tally.duplicated(), "no request has two terminal events");
+        tally.assertNoneLostOrDuplicated();
         containerOf.forEach((id, container) -> assertEquals(1, calls.getOrDefault(container, 0),
                 id + ": the migration was sent " + calls.get(container) + " times"));
     }

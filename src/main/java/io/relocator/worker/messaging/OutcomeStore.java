@@ -139,11 +139,14 @@ public class OutcomeStore {
     }
 
     /**
-     * Blocks until the marks of these partition numbers (followed already) are read up to the log end as it is now:
-     * a mark committed before the call is then known.
+     * Whether every one of {@code marks} (ended marks of requests read from partition number {@code partition}) is in
+     * the outcome topic, committed: blocks until the partition is read up to its log end as it is now. Asked once the
+     * transaction that wrote them has ended, it tells whether that transaction was committed.
      */
-    void catchUp(Set<Integer> partitions) {
-        awaitCaughtUp(partitions, () -> { });
+    boolean endedMarksCommitted(int partition, List<RequestMark> marks) {
+        awaitCaughtUp(Set.of(partition), () -> { });
+        return marks.stream().allMatch(mark -> lookup(partition, mark.requestId()).map(RequestMark::ended)
+                .orElse(false));
     }
 
     /** Runs {@code first} on the follower, then waits until it has read {@code partitions} up to their log end. */

@@ -395,9 +395,8 @@ public class OutcomeTransactions {
         int partition = marked.get().origin().partition();
         while (running) {
             try {
-                store.catchUp(Set.of(partition));
-                return marked.get().marks().stream().allMatch(mark -> store.lookup(partition, mark.requestId())
-                        .map(RequestMark::ended).orElse(false)) ? Fate.COMMITTED : Fate.NOT_COMMITTED;
+                return store.endedMarksCommitted(partition, marked.get().marks()) ? Fate.COMMITTED
+                        : Fate.NOT_COMMITTED;
             } catch (RuntimeException e) {
                 LOG.warnf("Could not read the outcome store to the end (%s); trying again in %s", e.toString(),
                         RETRY_PAUSE);

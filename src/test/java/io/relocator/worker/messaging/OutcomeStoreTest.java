@@ -1,6 +1,8 @@
 package io.relocator.worker.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -16,6 +18,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +33,7 @@ import io.relocator.worker.testing.SimulatedNodesResource;
 import io.smallrye.common.annotation.Identifier;
 
 /**
- * The outcome store against the real broker, in a store of the test's own (the application's keeps following the
+ * The outcome store against the real broker, in a store of each test's own (the application's keeps following the
  * same topic undisturbed).
  */
 @QuarkusTest
@@ -38,6 +42,8 @@ import io.smallrye.common.annotation.Identifier;
 class OutcomeStoreTest {
 
     static final int MARKS = 20_000; // many polls' worth: a restore takes a while
+
+    OutcomeStore store;
 
     @Inject
     ObjectMapper json;
@@ -57,35 +63,73 @@ class OutcomeStoreTest {
     void bothTopicsOfOnePartitionNumberWaitForItsRestore() throws Exception {
         int partition = 1;
         String run = "restore-" + UUID.randomUUID() + "-";
-        OutcomeStore store = new OutcomeStore(json, clock, config, kafka);
-        writeEndedMarks(store, partition, run);
+        writeEndedMarks(partition, run);
         store.start();
-        try {
-            List<CompletableFuture<Integer>> restores = List.of(config.topics().parked(), config.topics().requests())
-                    .stream().map(topic -> CompletableFuture.supplyAsync(() -> {
-                        store.restore(List.of(new TopicPartition(topic, partition)));
-                        return endedAmong(store, partition, run);
-                    })).toList();
-            assertEquals(MARKS, restores.get(0).get(), "marks known when the parking topic's restore returned");
-            assertEquals(MARKS, restores.get(1).get(), "marks known when the requests topic's restore returned");
-        } finally {
-            store.stop();
-        }
+        List<CompletableFuture<Integer>> restores = List.of(config.topics().parked(), config.topics().requests())
+                .stream().map(topic -> CompletableFuture.supplyAsync(() -> {
+                    store.restore(List.of(new TopicPartition(topic, partition)));
+                    return endedAmong(partition, run);
+                })).toList();
+        assertEquals(MARKS, restores.get(0).get(), "marks known when the parking topic's restore returned");
+        assertEquals(MARKS, restores.get(1).get(), "marks known when the requests topic's restore returned");
     }
 
-    private void writeEndedMarks(OutcomeStore store, int partition, String run) {
+    /**
+     * A commit that reported a failure may have been committed all the same: once the transaction has ended, the
+     * store tells which by its ended marks (a transaction writes all of them, or none).
+     */
+    @Test
+    void endedMarksTellACommittedTransactionFromAnAbortedOne() {
+        int partition = 2;
+        store.start();
+        store.restore(List.of(new TopicPartition(config.topics().requests(), partition)));
+        String run = "settle-" + UUID.randomUUID() + "-";
+        RequestMark committed = ended(run + "committed");
+        RequestMark aborted = ended(run + "aborted");
+        Map<String, Object> settings = ClientSettings.of(kafka, ProducerConfig.configNames());
+        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, run + "producer");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(store.record(partition, committed));
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(store.record(partition, aborted));
+            producer.flush(); // in the log, then aborted
+            producer.abortTransaction();
+        }
+        assertTrue(store.endedMarksCommitted(partition, List.of(committed)), "the committed transaction's mark");
+        assertFalse(store.endedMarksCommitted(partition, List.of(aborted)), "the aborted transaction's mark");
+        assertFalse(store.endedMarksCommitted(partition, List.of(committed, aborted)), "one of two is not enough");
+    }
+
+    @BeforeEach
+    void newStore() {
+        store = new OutcomeStore(json, clock, config, kafka);
+    }
+
+    @AfterEach
+    void stopStore() {
+        store.stop();
+    }
+
+    private RequestMark ended(String requestId) {
+        Instant now = clock.instant();
+        return new RequestMark(requestId, RequestMark.Stage.ENDED, 1, now, now, now);
+    }
+
+    private void writeEndedMarks(int partition, String run) {
         Map<String, Object> settings = ClientSettings.of(kafka, ProducerConfig.configNames());
         settings.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            Instant now = clock.instant();
-            IntStream.range(0, MARKS).forEach(i -> producer.send(store.record(partition,
-                    new RequestMark(run + i, RequestMark.Stage.ENDED, 1, now, now, now))));
+            IntStream.range(0, MARKS).forEach(i -> producer.send(store.record(partition, ended(run + i))));
             producer.flush();
         }
     }
 
-    private static int endedAmong(OutcomeStore store, int partition, String run) {
+    private int endedAmong(int partition, String run) {
         return (int) IntStream.range(0, MARKS)
                 .filter(i -> store.lookup(partition, run + i).map(RequestMark::ended).orElse(false)).count();
     }

@@ -320,7 +320,7 @@ public class OutcomeTransactions {
             fatal(live, e);
         } catch (KafkaException e) {
             failingSince = failingSince == null ? clock.instant() : failingSince;
-            if (!endTransaction()) {
+            if (!endTransaction(live)) {
                 return;
             }
             switch (fate(live)) {
@@ -360,9 +360,10 @@ public class OutcomeTransactions {
     /**
      * Ends the failed transaction: aborts it, or, when the producer cannot even abort (the broker answered
      * INVALID_TXN_STATE to a commit, say), replaces the producer, whose initialisation under the same transactional.id
-     * finishes what the old one left open. False when that fails (the worker is then stopping).
+     * finishes what the old one left open. False when that fails: the worker is then stopping, and {@code live}
+     * fails.
      */
-    private boolean endTransaction() {
+    private boolean endTransaction(List<Unit> live) {
         try {
             producer.abortTransaction();
             return true;
@@ -373,7 +374,7 @@ public class OutcomeTransactions {
                 producer = transactionalProducer();
                 return true;
             } catch (KafkaException renewFailed) {
-                fatal(List.of(), renewFailed);
+                fatal(live, renewFailed);
                 return false;
             }
         }

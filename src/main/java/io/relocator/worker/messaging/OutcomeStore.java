@@ -41,6 +41,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.Quarkus;
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.RequestMark;
 import io.smallrye.common.annotation.Identifier;
@@ -60,6 +61,7 @@ public class OutcomeStore {
 
     private static final Logger LOG = Logger.getLogger(OutcomeStore.class);
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
+    private static final int RETRY_SECONDS = 1;
 
     private final Map<Integer, Map<String, RequestMark>> marks = new ConcurrentHashMap<>();
     /** Which of the requests and parking topics hold each partition number here: it is followed while any does. */
@@ -139,37 +141,94 @@ public class OutcomeStore {
     }
 
     /**
-     * Whether every one of {@code marks} (ended marks of requests read from partition number {@code partition}) is in
-     * the outcome topic, committed: blocks until the partition is read up to its log end as it is now. Asked once the
-     * transaction that wrote them has ended, it tells whether that transaction was committed.
+     * Reads the outcome partitions of {@code marks} (ended marks, by the partition number of their requests) up to
+     * their log end as it is now, then counts those of the marks that are in the topic, committed, and those that are
+     * not; the marks of a partition no longer followed here count in neither. Asked once the transaction that wrote
+     * them has ended, it tells whether that transaction was committed.
      */
-    boolean endedMarksCommitted(int partition, List<RequestMark> marks) {
-        awaitCaughtUp(Set.of(partition), () -> { });
-        return marks.stream().allMatch(mark -> lookup(partition, mark.requestId()).map(RequestMark::ended)
-                .orElse(false));
+    MarksFound find(Map<Integer, List<RequestMark>> marks) {
+        awaitCaughtUp(marks.keySet(), () -> { });
+        int found = 0;
+        int missing = 0;
+        for (Map.Entry<Integer, List<RequestMark>> partition : marks.entrySet()) {
+            Map<String, RequestMark> known = this.marks.get(partition.getKey());
+            if (known == null) {
+                continue;
+            }
+            for (RequestMark mark : partition.getValue()) {
+                RequestMark read = known.get(mark.requestId());
+                if (read != null && read.ended()) {
+                    found++;
+                } else {
+                    missing++;
+                }
+            }
+        }
+        return new MarksFound(found, missing);
     }
 
-    /** Runs {@code first} on the follower, then waits until it has read {@code partitions} up to their log end. */
+    /** Of some marks, how many are in the outcome topic and how many are not. */
+    record MarksFound(int found, int missing) {
+    }
+
+    /**
+     * Runs {@code first} on the follower, then waits until it has read {@code partitions} up to their log end; tries
+     * again, every {@value #RETRY_SECONDS} s, while the end offsets cannot be read (the broker is away, say).
+     */
     private void awaitCaughtUp(Set<Integer> partitions, Runnable first) {
-        if (!running) { // never waits on a follower that stopped: the caller fails, and the records come again
-            throw new IllegalStateException("the outcome store is not following its topic");
-        }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        commands.add(() -> {
-            try {
-                first.run();
-                List<TopicPartition> wanted = partitions.stream().filter(holders::containsKey)
-                        .map(p -> new TopicPartition(topic, p)).toList();
-                if (wanted.isEmpty()) {
-                    done.complete(null);
-                } else {
-                    restoring.add(new Restore(logEnds(wanted), done, clock.instant()));
+        while (true) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            commands.add(() -> {
+                try {
+                    first.run();
+                    List<TopicPartition> wanted = partitions.stream().filter(holders::containsKey)
+                            .map(p -> new TopicPartition(topic, p)).toList();
+                    if (wanted.isEmpty()) {
+                        done.complete(null);
+                    } else {
+                        restoring.add(new Restore(logEnds(wanted), done, clock.instant()));
+                    }
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
                 }
-            } catch (RuntimeException e) { // the end offsets could not be read (the broker is away, say)
-                done.completeExceptionally(e);
+            });
+            try {
+                await(done);
+                return;
+            } catch (EndOffsetsUnknown e) {
+                LOG.warnf("Outcome store: %s; trying again in %d s", e.getMessage(), RETRY_SECONDS);
+                sleep(Duration.ofSeconds(RETRY_SECONDS));
             }
-        });
-        done.join();
+        }
+    }
+
+    /** Waits for a command of the follower; fails if the follower stops meanwhile (the worker is then stopping too). */
+    private void await(CompletableFuture<Void> done) {
+        while (true) {
+            if (!running) {
+                throw new IllegalStateException("the outcome store is not following its topic");
+            }
+            try {
+                done.get(1, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                // still reading; check the follower and wait on
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the outcome store", e);
+            }
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the outcome store", e);
+        }
     }
 
     /** The partitions are no longer held by this topic here; a number no topic holds any more is no longer followed. */
@@ -238,9 +297,11 @@ public class OutcomeStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            // Without it, requests delivered again could run again: stop, and be restored from the topic at restart.
             running = false;
-            LOG.error("The outcome store stopped following its topic", e);
+            LOG.error("The outcome store stopped following its topic: stopping the worker", e);
             restoring.forEach(restore -> restore.done().completeExceptionally(e));
+            Quarkus.asyncExit(1);
         } finally {
             consumer.close(Duration.ofSeconds(5));
             admin.close(Duration.ofSeconds(5));
@@ -277,7 +338,7 @@ public class OutcomeStore {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("the outcome topic's end offsets could not be read", e);
+            throw new EndOffsetsUnknown(e);
         }
     }
 
@@ -311,6 +372,13 @@ public class OutcomeStore {
 
     private Set<TopicPartition> followed() {
         return holders.keySet().stream().map(p -> new TopicPartition(topic, p)).collect(Collectors.toSet());
+    }
+
+    /** The outcome topic's end offsets could not be read. */
+    private static final class EndOffsetsUnknown extends RuntimeException {
+        EndOffsetsUnknown(Exception cause) {
+            super("the outcome topic's end offsets could not be read: " + cause, cause);
+        }
     }
 
     private record Restore(Map<TopicPartition, Long> endOffsets, CompletableFuture<Void> done, Instant since) {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,6 +80,11 @@ public class OutcomeTransactions {
     private final BlockingDeque<Unit> queue = new LinkedBlockingDeque<>();
     private final OffsetTracker offsets = new OffsetTracker();
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+    /**
+     * Held (shared) from a check of {@link #owned} to the write it allows, and (exclusive) to take partitions away: a
+     * write allowed before a revocation is sent before it completes.
+     */
+    private final ReentrantReadWriteLock ownership = new ReentrantReadWriteLock();
     /** The consumer group metadata to commit each topic's offsets with, as of the last rebalance. */
     private final Map<String, ConsumerGroupMetadata> groups = new ConcurrentHashMap<>();
     private final OutcomeStore store;
@@ -194,21 +200,26 @@ public class OutcomeTransactions {
      */
     Uni<Void> writeNow(TopicPartition origin, List<ProducerRecord<byte[], byte[]>> records, List<RequestMark> marks) {
         return Uni.createFrom().deferred(() -> {
-            OutcomeDropped refused = refusal(origin);
-            if (refused != null) {
-                return Uni.createFrom().failure(refused);
-            }
             CompletableFuture<Void> written = new CompletableFuture<>();
-            int[] pending = {records.size()};
-            for (ProducerRecord<byte[], byte[]> record : records) {
-                immediate.send(record, (metadata, failure) -> {
-                    if (failure != null) {
-                        written.completeExceptionally(failure);
-                    } else if (--pending[0] == 0) { // callbacks of one producer run on its one I/O thread
-                        marks.forEach(mark -> store.remember(origin.partition(), mark));
-                        Infrastructure.getDefaultExecutor().execute(() -> written.complete(null));
-                    }
-                });
+            ownership.readLock().lock();
+            try {
+                OutcomeDropped refused = refusal(origin);
+                if (refused != null) {
+                    return Uni.createFrom().failure(refused);
+                }
+                int[] pending = {records.size()};
+                for (ProducerRecord<byte[], byte[]> record : records) {
+                    immediate.send(record, (metadata, failure) -> {
+                        if (failure != null) {
+                            written.completeExceptionally(failure);
+                        } else if (--pending[0] == 0) { // callbacks of one producer run on its one I/O thread
+                            marks.forEach(mark -> store.remember(origin.partition(), mark));
+                            Infrastructure.getDefaultExecutor().execute(() -> written.complete(null));
+                        }
+                    });
+                }
+            } finally {
+                ownership.readLock().unlock();
             }
             return Uni.createFrom().completionStage(written);
         });
@@ -228,15 +239,28 @@ public class OutcomeTransactions {
 
     /**
      * Partitions are being revoked from {@code consumer} (on its polling thread, before they move): what is queued is
-     * committed first, then they are no longer owned. When {@code lost}, nothing can be committed for them any more.
+     * committed first, then they are no longer owned (once the transaction being committed, and any in-flight mark
+     * being sent, is done), and the in-flight marks sent for them are flushed: the new owner, which reads the outcome
+     * store up to its end, sees everything this worker wrote for them. When {@code lost}, nothing can be committed for
+     * them any more.
      */
     void revoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, boolean lost) {
         rememberGroup(consumer);
         if (!lost && running) {
             flush();
         }
-        owned.removeAll(partitions);
-        offsets.forget(partitions);
+        boolean locked = lockOwnership();
+        try {
+            owned.removeAll(partitions);
+            offsets.forget(partitions);
+        } finally {
+            if (locked) {
+                ownership.writeLock().unlock();
+            }
+        }
+        if (running) {
+            immediate.flush(); // the in-flight marks of these partitions are in the topic before the new owner reads it
+        }
         store.release(partitions);
     }
 
@@ -264,6 +288,19 @@ public class OutcomeTransactions {
         }
     }
 
+    /** Waits for the transaction being committed, and for writes being allowed, to end (up to the flush timeout). */
+    private boolean lockOwnership() {
+        try {
+            if (ownership.writeLock().tryLock(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            LOG.warnf("The transaction being committed did not end within %s before a rebalance", FLUSH_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
     private void rememberGroup(Consumer<?, ?> consumer) {
         ConsumerGroupMetadata metadata = consumer.groupMetadata();
         consumer.subscription().forEach(topic -> groups.put(topic, metadata));
@@ -279,9 +316,17 @@ public class OutcomeTransactions {
                 }
                 batch.add(first);
                 queue.drainTo(batch, config.transactions().maxBatch() - 1);
-                commit(batch);
+                ownership.readLock().lock(); // partitions are not taken away while their outcomes are being committed
+                try {
+                    commit(batch);
+                } finally {
+                    ownership.readLock().unlock();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) { // a bug: stop rather than leave every write waiting
+                fatal(batch, e);
                 return;
             } finally {
                 batch.clear();
@@ -336,12 +381,8 @@ public class OutcomeTransactions {
                     }
                     Thread.sleep(RETRY_PAUSE.toMillis());
                 }
-                case UNKNOWN -> {
-                    LOG.warnf("A transaction of %d unit(s) failed (%s) and the worker is stopping before it could "
-                            + "tell whether it was committed: its records are delivered again", live.size(),
-                            e.toString());
-                    live.forEach(unit -> unit.committed().completeExceptionally(OutcomeDropped.stopping()));
-                }
+                case UNKNOWN -> // only after a restart, from the outcome store, can each request tell what happened
+                    fatal(live, new KafkaException("a failed transaction could not be told committed or not", e));
             }
         } finally {
             committingSince = null;
@@ -383,28 +424,25 @@ public class OutcomeTransactions {
     /**
      * Whether a transaction whose commit failed was committed all the same: a commit whose answer was lost may have
      * been (the broker then answers the client's retry with INVALID_TXN_STATE), and writing its units again would
-     * publish every terminal event in it twice. Once the transaction has ended, its first unit that carries marks
-     * tells: the outcome store, read up to the end, has its ended marks exactly when the transaction was committed. A
-     * transaction without marks (only dead letters and parked copies) counts as not committed: written again, a dead
-     * letter may appear twice, and a second parked copy is dropped by requestId when it is read.
+     * publish every terminal event in it twice. Once the transaction has ended, its ended marks tell: the outcome
+     * store, read up to the end, has all of them when it was committed, and none when it was not. Marks of partitions
+     * taken away meanwhile are not asked about (their units are dropped anyway). A transaction without marks left to
+     * ask about (dead letters and parked copies only) counts as not committed: written again, a dead letter may appear
+     * twice, and a second parked copy is dropped by requestId when it is read. Some found and some not is UNKNOWN.
      */
-    private Fate fate(List<Unit> units) throws InterruptedException {
-        Optional<Unit> marked = units.stream().filter(unit -> !unit.marks().isEmpty()).findFirst();
-        if (marked.isEmpty()) {
+    private Fate fate(List<Unit> units) {
+        Map<Integer, List<RequestMark>> marks = new HashMap<>();
+        units.stream().filter(unit -> !unit.marks().isEmpty()).forEach(unit -> marks
+                .computeIfAbsent(unit.origin().partition(), p -> new ArrayList<>()).addAll(unit.marks()));
+        if (marks.isEmpty()) {
             return Fate.NOT_COMMITTED;
         }
-        int partition = marked.get().origin().partition();
-        while (running) {
-            try {
-                return store.endedMarksCommitted(partition, marked.get().marks()) ? Fate.COMMITTED
-                        : Fate.NOT_COMMITTED;
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not read the outcome store to the end (%s); trying again in %s", e.toString(),
-                        RETRY_PAUSE);
-                Thread.sleep(RETRY_PAUSE.toMillis());
-            }
+        try {
+            OutcomeStore.MarksFound read = store.find(marks);
+            return read.found() == 0 ? Fate.NOT_COMMITTED : read.missing() == 0 ? Fate.COMMITTED : Fate.UNKNOWN;
+        } catch (RuntimeException storeStopped) { // the worker is stopping
+            return Fate.UNKNOWN;
         }
-        return Fate.UNKNOWN;
     }
 
     private enum Fate {
@@ -454,7 +492,7 @@ public class OutcomeTransactions {
         }
     }
 
-    private void fatal(List<Unit> units, KafkaException e) {
+    private void fatal(List<Unit> units, RuntimeException e) {
         LOG.errorf(e, "Transactions can no longer be committed (%s): stopping; uncommitted requests are delivered "
                 + "again after the restart", e.getClass().getSimpleName());
         running = false;

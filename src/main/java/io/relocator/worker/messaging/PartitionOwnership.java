@@ -17,7 +17,8 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
  * <ul>
  * <li>assigned: the partitions are owned, and their outcome marks restored ({@link OutcomeTransactions});</li>
  * <li>revoked: requests that only waited here are dropped ({@link RequestIntake}), what was queued for the partitions
- * is committed, and nothing more is written for them; lost: the same, without the commit.</li>
+ * is committed, the in-flight marks written for them are flushed, and nothing more is written for them; then their
+ * requestIds are no longer handled here. Lost: the same, without the commit.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -43,11 +44,13 @@ public class PartitionOwnership implements KafkaConsumerRebalanceListener {
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         intake.revoked(partitions);
         transactions.revoked(consumer, partitions, false);
+        intake.released(partitions);
     }
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         intake.revoked(partitions);
         transactions.revoked(consumer, partitions, true);
+        intake.released(partitions);
     }
 }

@@ -120,8 +120,8 @@ public class RequestIntake {
     }
 
     /**
-     * After a rebalance took these partitions away: their requests that only waited here are dropped (the new owner
-     * reads them again). Running ones go on; their outcome is left to the new owner, which reconciles.
+     * A rebalance takes these partitions away: their requests that only waited here are dropped (the new owner reads
+     * them again). Running ones go on; their outcome is left to the new owner, which reconciles.
      */
     public void revoked(Collection<TopicPartition> partitions) {
         Set<String> origins = partitions.stream().map(TopicPartition::toString).collect(Collectors.toSet());
@@ -131,6 +131,14 @@ public class RequestIntake {
             }
         });
         unacknowledged.keySet().removeIf(record -> partitions.contains(partition(record)));
+    }
+
+    /**
+     * The partitions are gone, their queued outcomes committed: their requestIds are no longer handled here. (Not
+     * before that commit: a copy read meanwhile from the other topic's partition of the same number would be neither
+     * handled here nor ended yet.)
+     */
+    public void released(Collection<TopicPartition> partitions) {
         active.values().removeIf(partitions::contains);
     }
 

@@ -1,8 +1,6 @@
 package io.relocator.worker.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -99,9 +97,13 @@ class OutcomeStoreTest {
             producer.flush(); // in the log, then aborted
             producer.abortTransaction();
         }
-        assertTrue(store.endedMarksCommitted(partition, List.of(committed)), "the committed transaction's mark");
-        assertFalse(store.endedMarksCommitted(partition, List.of(aborted)), "the aborted transaction's mark");
-        assertFalse(store.endedMarksCommitted(partition, List.of(committed, aborted)), "one of two is not enough");
+        assertEquals(new OutcomeStore.MarksFound(1, 0), store.find(Map.of(partition, List.of(committed))),
+                "the committed transaction's mark is found");
+        assertEquals(new OutcomeStore.MarksFound(0, 1), store.find(Map.of(partition, List.of(aborted))),
+                "the aborted transaction's mark is missing");
+        assertEquals(new OutcomeStore.MarksFound(1, 1), store.find(Map.of(partition, List.of(committed, aborted))));
+        assertEquals(new OutcomeStore.MarksFound(0, 0), store.find(Map.of(partition + 1, List.of(committed))),
+                "a partition not followed here tells nothing");
     }
 
     @BeforeEach

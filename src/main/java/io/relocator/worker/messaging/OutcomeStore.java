@@ -95,6 +95,11 @@ public class OutcomeStore {
         return Optional.ofNullable(mark).filter(this::withinWindow);
     }
 
+    /** Whether {@code requestId}, read from partition {@code partition}, ended within the window. */
+    public boolean ended(int partition, String requestId) {
+        return lookup(partition, requestId).map(RequestMark::ended).orElse(false);
+    }
+
     /** The record that writes {@code mark} to the outcome topic. */
     ProducerRecord<byte[], byte[]> record(int partition, RequestMark mark) {
         try {
@@ -151,13 +156,11 @@ public class OutcomeStore {
         int found = 0;
         int missing = 0;
         for (Map.Entry<Integer, List<RequestMark>> partition : marks.entrySet()) {
-            Map<String, RequestMark> known = this.marks.get(partition.getKey());
-            if (known == null) {
+            if (!this.marks.containsKey(partition.getKey())) {
                 continue;
             }
             for (RequestMark mark : partition.getValue()) {
-                RequestMark read = known.get(mark.requestId());
-                if (read != null && read.ended()) {
+                if (ended(partition.getKey(), mark.requestId())) {
                     found++;
                 } else {
                     missing++;

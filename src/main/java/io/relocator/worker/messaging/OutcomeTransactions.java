@@ -364,7 +364,7 @@ public class OutcomeTransactions {
                 | AuthorizationException | AuthenticationException e) {
             fatal(live, e);
         } catch (KafkaException e) {
-            failingSince = failingSince == null ? clock.instant() : failingSince;
+            markFailing();
             if (!endTransaction(live)) {
                 return;
             }
@@ -386,6 +386,12 @@ public class OutcomeTransactions {
             }
         } finally {
             committingSince = null;
+        }
+    }
+
+    private void markFailing() {
+        if (failingSince == null) {
+            failingSince = clock.instant();
         }
     }
 
@@ -477,9 +483,7 @@ public class OutcomeTransactions {
                 call.run();
                 return;
             } catch (TimeoutException e) {
-                if (failingSince == null) {
-                    failingSince = clock.instant();
-                }
+                markFailing();
                 LOG.warnf("Kafka did not answer while %s (%s); trying again", what, e.getMessage());
             }
         }

@@ -102,7 +102,7 @@ public class RequestIntake {
             if (active.putIfAbsent(requestId, partition(record)) != null) {
                 return duplicate(record, requestId, "it is being handled here already");
             }
-            if (endedBefore(record, requestId)) {
+            if (store.ended(partition(record).partition(), requestId)) {
                 active.remove(requestId);
                 return duplicate(record, requestId, "it already ended");
             }
@@ -241,10 +241,6 @@ public class RequestIntake {
         LOG.infof("Request %s delivered again (%s-%d@%d): dropped, %s", requestId, origin(record).getTopic(),
                 origin(record).getPartition(), origin(record).getOffset(), why);
         return handOff(record, complete(record, List.of(), List.of()), requestId);
-    }
-
-    private boolean endedBefore(Message<byte[]> record, String requestId) {
-        return store.lookup(partition(record).partition(), requestId).map(RequestMark::ended).orElse(false);
     }
 
     /** Where one request's events go: each with its mark, the terminal one with the record's offset. */

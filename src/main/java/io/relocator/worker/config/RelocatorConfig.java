@@ -158,7 +158,11 @@ public interface RelocatorConfig {
 
     /** What the scheduler keeps locally. */
     interface Scheduler {
-        /** Accepted requests that may wait locally for a slot; past it the worker stops reading from Kafka. */
+        /**
+         * Accepted requests that may wait locally for a slot, all nodes together. Past it, a request that can start at
+         * once is still taken and any other is handed off to the parking topic; the worker stops reading from Kafka
+         * only while it also runs {@code max-in-flight} migrations (nothing could start anyway).
+         */
         @WithDefault("1000")
         int maxQueued();
 
@@ -172,6 +176,13 @@ public interface RelocatorConfig {
         /** How long a parked request stays parked before it is offered again, unless its node has room before. */
         @WithDefault("30s")
         Duration parkDelay();
+
+        /**
+         * How long a waiting request takes to count as the next priority class up ({@code low} as {@code normal},
+         * {@code normal} as {@code high}), so that lower classes are delayed, never starved.
+         */
+        @WithDefault("10m")
+        Duration priorityAging();
 
         /** How often the scheduler's load is logged while requests wait for a slot. */
         @WithDefault("30s")

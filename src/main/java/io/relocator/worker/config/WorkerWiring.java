@@ -18,6 +18,7 @@ import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.ConcurrencyBounds;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.MigrationScheduler;
+import io.relocator.worker.domain.PriorityOrder;
 import io.relocator.worker.domain.Reconciliation;
 import io.relocator.worker.domain.RetryPolicy;
 import io.relocator.worker.domain.RequestParser;
@@ -49,8 +50,8 @@ public class WorkerWiring {
 
     @Produces
     @Singleton
-    MigrationScheduler migrationScheduler(ConcurrencyBounds bounds) {
-        return new MigrationScheduler(bounds);
+    MigrationScheduler migrationScheduler(ConcurrencyBounds bounds, RelocatorConfig config, Clock clock) {
+        return new MigrationScheduler(bounds, new PriorityOrder(config.scheduler().priorityAging(), clock));
     }
 
     @Produces

@@ -5,8 +5,9 @@ public enum Admission {
     /** Queued here; the work runs when the request's slots are free. */
     QUEUED,
     /**
-     * Not taken: the target node's share of the local queue is full. The caller hands the request off durably and
-     * offers it again later, so one saturated node never fills the memory that the other nodes' requests need.
+     * Not taken: the target node's share of the local queue is full, or the whole queue is and the request cannot
+     * start at once. The caller hands the request off durably and offers it again later, so saturated nodes never fill
+     * the memory, nor hold back the reading, that the other nodes' requests need.
      */
-    NODE_FULL
+    NO_ROOM
 }

@@ -16,6 +16,7 @@ public record MigrationRequest(
         Instant notAfter,
         String requestedBy,
         String reason,
+        Priority priority,
         Instant receivedAt) {
 
     public boolean expiredAt(Instant now) {
@@ -25,6 +26,6 @@ public record MigrationRequest(
     /** The same request, first read at {@code firstRead} (by an earlier delivery). */
     public MigrationRequest receivedAt(Instant firstRead) {
         return new MigrationRequest(requestId, containerId, sourceNode, targetNode, migrationType, options, notAfter,
-                requestedBy, reason, firstRead);
+                requestedBy, reason, priority, firstRead);
     }
 }

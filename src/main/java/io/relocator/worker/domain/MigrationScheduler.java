@@ -1,8 +1,10 @@
 package io.relocator.worker.domain;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,13 +29,17 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * out of a source node and {@code maxInFlight} in the process; a slot is held until the task's Uni ends, which is
  * after the Agent call really finished;</li>
  * <li>one migration per container at a time, in arrival order;</li>
- * <li>free capacity goes round-robin over the target nodes that have waiting work (the node served longest ago
- * first), oldest request first within a node, so a saturated node never holds back requests for the others;</li>
+ * <li>a higher {@link Priority} starts first ({@link PriorityOrder}, with aging); within one class, free capacity
+ * goes round-robin over the target nodes that have waiting work (the node served longest ago first), oldest request
+ * first within a node, so a saturated node never holds back requests for the others;</li>
  * <li>at most {@code maxQueuedPerNode} requests wait here for one target node: past it {@link #submit} answers
- * {@link Admission#NODE_FULL} and the caller hands the request off durably, so a slow node's backlog never takes the
+ * {@link Admission#NO_ROOM} and the caller hands the request off durably, so a slow node's backlog never takes the
  * room the other nodes need;</li>
- * <li>at most {@code maxQueued} requests wait here in all: {@link #submit} completes only when there is room, which
- * is how the Kafka consumer is slowed down (its own back-pressure pauses the partitions).</li>
+ * <li>at most {@code maxQueued} requests wait here in all. When that is full, a request that can start at once is
+ * still taken (and starts), any other is answered {@link Admission#NO_ROOM}: however many nodes are saturated (an
+ * evacuation), a request for a free node is never held behind them. Only while the process runs {@code maxInFlight}
+ * migrations, when nothing could start anyway, does {@link #submit} wait for room, which is how the Kafka consumer
+ * is slowed down (its own back-pressure pauses the partitions).</li>
  * </ul>
  * All state changes run on one {@link SerialContext}; callers may submit and complete from any thread.
  */
@@ -42,6 +48,7 @@ public final class MigrationScheduler {
     private static final Logger LOG = Logger.getLogger(MigrationScheduler.class);
 
     private final ConcurrencyBounds bounds;
+    private final PriorityOrder order;
     private final SerialContext context = new SerialContext();
 
     private final Map<String, NodeLoad> loads = new ConcurrentHashMap<>();
@@ -58,31 +65,55 @@ public final class MigrationScheduler {
     private volatile int inFlight;
     private boolean closed;
 
-    public MigrationScheduler(ConcurrencyBounds bounds) {
+    public MigrationScheduler(ConcurrencyBounds bounds, PriorityOrder order) {
         this.bounds = bounds;
+        this.order = order;
     }
 
     /**
-     * Offers a request. The Uni completes once it is queued here, which may wait until there is room, or at once with
-     * {@link Admission#NODE_FULL} when its target's share of the queue is full.
+     * Offers a request. The Uni completes once it is queued here, or at once with {@link Admission#NO_ROOM} (see the
+     * class comment); it waits only while the process runs {@code maxInFlight} migrations and the queue is full.
+     * Callable from any thread; the Uni completes on the scheduler's serial context.
      *
      * @param origin where the request came from (a topic partition), so that {@link #dropQueued} can find it
      * @param work   runs the request to its end once it holds its slots; they are released when its Uni terminates
      */
     public Uni<Admission> submit(MigrationRequest request, String origin, Supplier<Uni<Void>> work) {
-        Pending pending = new Pending(request, origin, work);
+        Pending pending = new Pending(request, origin, work, order.now());
         return Uni.createFrom().emitter(answer -> context.execute(() -> {
-            Runnable admit = () -> answer.complete(admit(pending));
             if (closed) {
                 return; // never accepted: the record stays unacknowledged and is delivered again
             }
-            if (queued < bounds.maxQueued() && waitingForRoom.isEmpty()) {
+            Runnable admit = () -> answer.complete(admit(pending));
+            if (waitingForRoom.isEmpty() && !mustWait()) {
                 admit.run();
                 settle();
             } else {
                 waitingForRoom.add(admit);
             }
         }));
+    }
+
+    /**
+     * Offers again a request that ended an attempt and must try once more: it is queued as soon as its target node's
+     * share of the queue has room, never answered {@link Admission#NO_ROOM} (a hand-off would lose its history) nor
+     * held back by the process-wide queue bound (at most {@code maxInFlight} requests are between attempts at once).
+     * Callable from any thread; the Uni completes on the scheduler's serial context, and never when closed.
+     */
+    public Uni<Void> resubmit(MigrationRequest request, String origin, Supplier<Uni<Void>> work) {
+        Pending pending = new Pending(request, origin, work, order.now());
+        return roomFor(request.targetNode()).chain(() -> Uni.createFrom().<Void> emitter(queued -> context.execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (load(request.targetNode()).queued >= bounds.maxQueuedPerNode()) { // taken by another meanwhile
+                resubmit(request, origin, work).subscribe().with(queued::complete, queued::fail);
+                return;
+            }
+            enqueue(pending);
+            queued.complete(null);
+            settle();
+        })));
     }
 
     /**
@@ -142,13 +173,13 @@ public final class MigrationScheduler {
         queued--;
     }
 
-    /** Whether a request for this target would be queued now rather than answered {@link Admission#NODE_FULL}. */
+    /** Whether a request for this target would be queued now rather than answered {@link Admission#NO_ROOM}. */
     public boolean hasRoomFor(String target) {
         NodeLoad load = loads.get(target);
         return load == null || load.queued < bounds.maxQueuedPerNode();
     }
 
-    /** Completes as soon as a request for this target would be queued rather than answered {@link Admission#NODE_FULL}. */
+    /** Completes as soon as a request for this target would be queued rather than answered {@link Admission#NO_ROOM}. */
     public Uni<Void> roomFor(String target) {
         return Uni.createFrom().emitter(room -> context.execute(() -> {
             if (hasRoomFor(target)) {
@@ -181,11 +212,32 @@ public final class MigrationScheduler {
         return inFlight;
     }
 
+    /** Nothing could start even with room in the queue: the only case in which a submitter waits. */
+    private boolean mustWait() {
+        return queued >= bounds.maxQueued() && inFlight >= bounds.maxInFlight();
+    }
+
     private Admission admit(Pending pending) {
         NodeLoad target = load(pending.request().targetNode());
         if (target.queued >= bounds.maxQueuedPerNode()) {
-            return Admission.NODE_FULL;
+            return Admission.NO_ROOM;
         }
+        if (queued >= bounds.maxQueued() && !canStartNow(pending.request())) {
+            return Admission.NO_ROOM;
+        }
+        enqueue(pending);
+        return Admission.QUEUED;
+    }
+
+    /** Whether the request would start at once if it were queued: every bound has room and its container is free. */
+    private boolean canStartNow(MigrationRequest request) {
+        return inFlight < bounds.maxInFlight() && load(request.targetNode()).canReceive()
+                && load(request.sourceNode()).canSend() && !runningContainers.contains(containerKey(request))
+                && !queuedByContainer.containsKey(containerKey(request));
+    }
+
+    private void enqueue(Pending pending) {
+        NodeLoad target = load(pending.request().targetNode());
         queued++;
         target.queued++;
         queuedByTarget.computeIfAbsent(target.node(), t -> {
@@ -195,12 +247,12 @@ public final class MigrationScheduler {
             return new ArrayDeque<>();
         }).addLast(pending);
         queuedByContainer.computeIfAbsent(containerKey(pending.request()), c -> new ArrayDeque<>()).addLast(pending);
-        return Admission.QUEUED;
     }
 
     /**
-     * Starts what the bounds allow. Each round offers one start to every target with waiting work, the one served
-     * longest ago first; rounds repeat until one starts nothing.
+     * Starts what the bounds allow. Each round offers one start to every target with waiting work: targets whose best
+     * waiting request is of a higher class first, and among equals the one served longest ago first; rounds repeat
+     * until one starts nothing.
      */
     private void dispatch() {
         boolean started = !closed;
@@ -208,6 +260,9 @@ public final class MigrationScheduler {
             started = false;
             List<String> turns = new ArrayList<>(neverServed);
             turns.addAll(servedLongestAgo);
+            Map<String, Integer> best = new HashMap<>();
+            turns.forEach(target -> best.put(target, bestRank(target)));
+            turns.sort(Comparator.comparing(best::get)); // stable: equals keep the round-robin order
             for (String target : turns) {
                 if (inFlight >= bounds.maxInFlight()) {
                     break;
@@ -224,23 +279,50 @@ public final class MigrationScheduler {
         }
     }
 
-    /** The oldest request for this target whose source has room and whose container is free and next in line. */
+    /** The best class among this target's waiting requests that could start now; {@code MAX_VALUE} when none. */
+    private int bestRank(String target) {
+        Deque<Pending> waiting = queuedByTarget.get(target);
+        int best = Integer.MAX_VALUE;
+        if (waiting != null && load(target).canReceive()) {
+            for (Pending candidate : waiting) {
+                if (isStartable(candidate)) {
+                    best = Math.min(best, rank(candidate));
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The request for this target, of the best class and the oldest within it, whose source has room and whose
+     * container is free and next in line.
+     */
     private Pending takeStartable(String target) {
         Deque<Pending> waiting = queuedByTarget.get(target);
         if (waiting == null || !load(target).canReceive()) {
             return null;
         }
-        for (Iterator<Pending> it = waiting.iterator(); it.hasNext();) {
-            Pending candidate = it.next();
-            if (load(candidate.request().sourceNode()).canSend() && isContainerNext(candidate)) {
-                it.remove();
-                if (waiting.isEmpty()) {
-                    queuedByTarget.remove(target);
-                }
-                return candidate;
+        Pending chosen = null;
+        for (Pending candidate : waiting) { // in arrival order: the first of the best class wins
+            if (isStartable(candidate) && (chosen == null || rank(candidate) < rank(chosen))) {
+                chosen = candidate;
             }
         }
-        return null;
+        if (chosen != null) {
+            waiting.remove(chosen);
+            if (waiting.isEmpty()) {
+                queuedByTarget.remove(target);
+            }
+        }
+        return chosen;
+    }
+
+    private boolean isStartable(Pending candidate) {
+        return load(candidate.request().sourceNode()).canSend() && isContainerNext(candidate);
+    }
+
+    private int rank(Pending pending) {
+        return order.rank(pending.request().priority(), pending.waitingSince());
     }
 
     private boolean isContainerNext(Pending candidate) {
@@ -290,7 +372,7 @@ public final class MigrationScheduler {
     /** Starts what may start, then lets waiting submitters in as room frees, starting their requests too. */
     private void settle() {
         dispatch();
-        while (queued < bounds.maxQueued() && !waitingForRoom.isEmpty()) {
+        while (!waitingForRoom.isEmpty() && !mustWait()) {
             waitingForRoom.pollFirst().run();
             dispatch();
         }
@@ -305,7 +387,7 @@ public final class MigrationScheduler {
         return request.containerId().toLowerCase(Locale.ROOT);
     }
 
-    /** An accepted request and the work that runs it. */
-    private record Pending(MigrationRequest request, String origin, Supplier<Uni<Void>> work) {
+    /** An accepted request, the work that runs it, and since when it waits here. */
+    private record Pending(MigrationRequest request, String origin, Supplier<Uni<Void>> work, Instant waitingSince) {
     }
 }

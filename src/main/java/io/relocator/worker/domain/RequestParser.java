@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -80,12 +81,13 @@ public final class RequestParser {
             Instant notAfter = notAfter();
             String requestedBy = optionalText("requestedBy");
             String reason = optionalText("reason");
+            Priority priority = priority();
             MigrationError error = error(notAfter);
             if (error != null) {
                 return new ParsedRecord.Rejected(echo(), error);
             }
             return new ParsedRecord.Accepted(new MigrationRequest(text("requestId"), containerId, source, target,
-                    type, options, notAfter, requestedBy, reason, receivedAt));
+                    type, options, notAfter, requestedBy, reason, priority, receivedAt));
         }
 
         private MigrationError error(Instant notAfter) {
@@ -179,6 +181,19 @@ public final class RequestParser {
             }
             invalid.add("notAfter must be an RFC 3339 timestamp with an offset");
             return null;
+        }
+
+        private Priority priority() {
+            JsonNode node = root.get("priority");
+            if (node == null || node.isNull()) {
+                return Priority.NORMAL;
+            }
+            Optional<Priority> named = node.isTextual() ? Priority.fromContractName(node.asText()) : Optional.empty();
+            if (named.isEmpty()) {
+                invalid.add("priority must be one of high, normal, low");
+                return Priority.NORMAL;
+            }
+            return named.get();
         }
 
         private String optionalText(String field) {

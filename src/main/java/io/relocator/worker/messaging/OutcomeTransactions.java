@@ -25,18 +25,12 @@ import jakarta.interceptor.Interceptor;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
@@ -77,7 +71,7 @@ public class OutcomeTransactions {
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
     private static final int STALLED_AFTER_SECONDS = 2;
 
-    private final BlockingDeque<Unit> queue = new LinkedBlockingDeque<>();
+    private final BlockingDeque<TransactionUnit> queue = new LinkedBlockingDeque<>();
     private final OffsetTracker offsets = new OffsetTracker();
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     /**
@@ -88,6 +82,7 @@ public class OutcomeTransactions {
     /** The consumer group metadata to commit each topic's offsets with, as of the last rebalance. */
     private final Map<String, ConsumerGroupMetadata> groups = new ConcurrentHashMap<>();
     private final OutcomeStore store;
+    private final DeadLetterRecords deadLetters;
     private final RelocatorConfig config;
     private final Map<String, Object> kafka;
     private final Clock clock;
@@ -103,7 +98,7 @@ public class OutcomeTransactions {
     private volatile Instant committingSince;
 
     @Inject
-    public OutcomeTransactions(OutcomeStore store, RelocatorConfig config,
+    public OutcomeTransactions(OutcomeStore store, DeadLetterRecords deadLetters, RelocatorConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock, MeterRegistry registry) {
         this.commits = Timer.builder("relocator.transactions.commit")
                 .description("Kafka transactions committed: from the first record sent to the commit").register(registry);
@@ -111,6 +106,7 @@ public class OutcomeTransactions {
                 .description("Units of work (outcomes, dead letters, parked copies, dropped duplicates) per transaction")
                 .register(registry);
         this.store = store;
+        this.deadLetters = deadLetters;
         this.config = config;
         this.kafka = kafka;
         this.clock = clock;
@@ -185,7 +181,7 @@ public class OutcomeTransactions {
             if (refused != null) {
                 return Uni.createFrom().failure(refused);
             }
-            Unit unit = new Unit(origin, completes, records, marks, new CompletableFuture<>());
+            TransactionUnit unit = TransactionUnit.of(origin, completes, records, marks);
             queue.add(unit);
             return Uni.createFrom().completionStage(unit.committed());
         });
@@ -278,7 +274,7 @@ public class OutcomeTransactions {
     }
 
     private void flush() {
-        Unit barrier = new Unit(null, null, List.of(), List.of(), new CompletableFuture<>());
+        TransactionUnit barrier = TransactionUnit.barrier();
         queue.add(barrier);
         try {
             barrier.committed().get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -307,10 +303,10 @@ public class OutcomeTransactions {
     }
 
     private void commitLoop() {
-        List<Unit> batch = new ArrayList<>();
+        List<TransactionUnit> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Unit first = queue.poll(100, TimeUnit.MILLISECONDS);
+                TransactionUnit first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -334,9 +330,9 @@ public class OutcomeTransactions {
         }
     }
 
-    private void commit(List<Unit> batch) throws InterruptedException {
-        List<Unit> live = new ArrayList<>();
-        for (Unit unit : batch) {
+    private void commit(List<TransactionUnit> batch) throws InterruptedException {
+        List<TransactionUnit> live = new ArrayList<>();
+        for (TransactionUnit unit : batch) {
             if (unit.origin() == null || owned.contains(unit.origin())) {
                 live.add(unit);
             } else {
@@ -355,37 +351,87 @@ public class OutcomeTransactions {
         long began = System.nanoTime();
         committingSince = clock.instant();
         try {
-            producer.beginTransaction();
-            live.forEach(unit -> unit.records().forEach(producer::send)); // a failed send fails the commit below
-            sendOffsets(advance);
-            retryWhileTimingOut("committing a transaction", producer::commitTransaction);
-            committed(live, advance, began);
-        } catch (ProducerFencedException | OutOfOrderSequenceException | UnsupportedVersionException
-                | AuthorizationException | AuthenticationException e) {
-            fatal(live, e);
-        } catch (KafkaException e) {
-            markFailing();
-            if (!endTransaction(live)) {
-                return;
-            }
-            switch (fate(live)) {
-                case COMMITTED -> {
-                    LOG.warnf("A transaction of %d unit(s) reported %s but was committed", live.size(), e.toString());
-                    committed(live, advance, began);
-                }
-                case NOT_COMMITTED -> {
-                    LOG.warnf("A transaction of %d unit(s) failed and is tried again in %s: %s", live.size(),
-                            RETRY_PAUSE, e.toString());
-                    for (int i = live.size() - 1; i >= 0; i--) {
-                        queue.addFirst(live.get(i));
-                    }
-                    Thread.sleep(RETRY_PAUSE.toMillis());
-                }
-                case UNKNOWN -> // only after a restart, from the outcome store, can each request tell what happened
-                    fatal(live, new KafkaException("a failed transaction could not be told committed or not", e));
+            BatchTransaction transaction = new BatchTransaction(producer, live, advance, groups, () -> {
+                markFailing();
+                LOG.warn("Kafka did not answer a transaction's commit in time; committing it again");
+            });
+            BatchTransaction.Result result = transaction.run();
+            if (result instanceof BatchTransaction.Fatal fatal) {
+                fatal(live, fatal.cause());
+            } else if (result instanceof BatchTransaction.Failed failed) {
+                failed(live, advance, began, transaction, failed);
+            } else {
+                committed(live, advance, began);
             }
         } finally {
             committingSince = null;
+        }
+    }
+
+    /**
+     * A transaction failed and was aborted (or could not be, and its producer is replaced here). When Kafka refused
+     * records of it for themselves, it was not committed: those records are replaced by stand-ins and the whole batch
+     * is written again at once, so one poison record never holds back the others. Otherwise the outcome store tells
+     * whether it was committed after all ({@link #fate}).
+     */
+    private void failed(List<TransactionUnit> live, Map<TopicPartition, Long> advance, long began,
+            BatchTransaction transaction, BatchTransaction.Failed failed) throws InterruptedException {
+        markFailing();
+        if (!failed.aborted() && !replaceProducer(live, failed.cause())) {
+            return;
+        }
+        Map<TransactionUnit, List<BatchTransaction.Refusal>> refused = transaction.refusals();
+        if (!refused.isEmpty()) {
+            requeue(live.stream().map(unit -> refused.containsKey(unit) ? standIn(unit, refused.get(unit)) : unit)
+                    .toList());
+            return;
+        }
+        switch (fate(live)) {
+            case COMMITTED -> {
+                LOG.warnf("A transaction of %d unit(s) reported %s but was committed", live.size(),
+                        failed.cause().toString());
+                committed(live, advance, began);
+            }
+            case NOT_COMMITTED -> {
+                LOG.warnf("A transaction of %d unit(s) failed and is tried again in %s: %s", live.size(),
+                        RETRY_PAUSE, failed.cause().toString());
+                requeue(live);
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            }
+            case UNKNOWN -> // only after a restart, from the outcome store, can each request tell what happened
+                fatal(live, new KafkaException("a failed transaction could not be told committed or not",
+                        failed.cause()));
+        }
+    }
+
+    /**
+     * The unit with each refused record replaced by a bounded dead letter saying why; a stand-in refused in turn (the
+     * dead-letter topic refuses even that) is left out, logged with where the consumed record can be found.
+     */
+    private TransactionUnit standIn(TransactionUnit unit, List<BatchTransaction.Refusal> refusals) {
+        List<ProducerRecord<byte[], byte[]>> refused = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> replacements = new ArrayList<>();
+        for (BatchTransaction.Refusal refusal : refusals) {
+            refused.add(refusal.record());
+            if (unit.standIn() || unit.origin() == null) {
+                LOG.errorf("Kafka refused the stand-in written for record %s@%d too (%s): nothing is written for it; "
+                        + "the record itself stays in its topic until retention", unit.origin(), unit.completes(),
+                        refusal.why().toString());
+            } else {
+                LOG.errorf("Kafka refused a %s record written for record %s@%d (%s): a dead letter without the "
+                        + "payload is written instead", refusal.record().topic(), unit.origin(), unit.completes(),
+                        refusal.why().toString());
+                replacements.add(deadLetters.standIn(unit.origin(), unit.completes(), refusal.record(),
+                        refusal.why()));
+            }
+        }
+        return unit.replacing(refused, replacements);
+    }
+
+    /** Puts units back at the head of the queue, in their order. */
+    private void requeue(List<TransactionUnit> units) {
+        for (int i = units.size() - 1; i >= 0; i--) {
+            queue.addFirst(units.get(i));
         }
     }
 
@@ -395,7 +441,7 @@ public class OutcomeTransactions {
         }
     }
 
-    private void committed(List<Unit> live, Map<TopicPartition, Long> advance, long began) {
+    private void committed(List<TransactionUnit> live, Map<TopicPartition, Long> advance, long began) {
         offsets.committed(advance);
         commits.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         batchSizes.record(live.size());
@@ -405,25 +451,19 @@ public class OutcomeTransactions {
     }
 
     /**
-     * Ends the failed transaction: aborts it, or, when the producer cannot even abort (the broker answered
-     * INVALID_TXN_STATE to a commit, say), replaces the producer, whose initialisation under the same transactional.id
-     * finishes what the old one left open. False when that fails: the worker is then stopping, and {@code live}
-     * fails.
+     * Replaces a producer that cannot even abort (the broker answered INVALID_TXN_STATE to a commit, say): closing it
+     * answers every send it held, and the new one's initialisation under the same transactional.id finishes what the
+     * old one left open. False when that fails: the worker is then stopping, and {@code live} fails.
      */
-    private boolean endTransaction(List<Unit> live) {
+    private boolean replaceProducer(List<TransactionUnit> live, KafkaException cause) {
+        LOG.warnf("Replacing the transactional producer, which cannot abort after %s", cause.toString());
+        producer.close(Duration.ZERO);
         try {
-            producer.abortTransaction();
+            producer = transactionalProducer();
             return true;
-        } catch (KafkaException abortFailed) {
-            LOG.warnf("Replacing the transactional producer, which cannot abort: %s", abortFailed.toString());
-            producer.close(Duration.ZERO);
-            try {
-                producer = transactionalProducer();
-                return true;
-            } catch (KafkaException renewFailed) {
-                fatal(live, renewFailed);
-                return false;
-            }
+        } catch (KafkaException renewFailed) {
+            fatal(live, renewFailed);
+            return false;
         }
     }
 
@@ -436,7 +476,7 @@ public class OutcomeTransactions {
      * ask about (dead letters and parked copies only) counts as not committed: written again, a dead letter may appear
      * twice, and a second parked copy is dropped by requestId when it is read. Some found and some not is UNKNOWN.
      */
-    private Fate fate(List<Unit> units) {
+    private Fate fate(List<TransactionUnit> units) {
         Map<Integer, List<RequestMark>> marks = new HashMap<>();
         units.stream().filter(unit -> !unit.marks().isEmpty()).forEach(unit -> marks
                 .computeIfAbsent(unit.origin().partition(), p -> new ArrayList<>()).addAll(unit.marks()));
@@ -462,14 +502,6 @@ public class OutcomeTransactions {
         return advance;
     }
 
-    /** Adds the consumed offsets to the transaction, each topic with its consumer group. */
-    private void sendOffsets(Map<TopicPartition, Long> advance) {
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> byTopic = new HashMap<>();
-        advance.forEach((partition, offset) -> byTopic.computeIfAbsent(partition.topic(), t -> new HashMap<>())
-                .put(partition, new OffsetAndMetadata(offset)));
-        byTopic.forEach((topic, topicOffsets) -> producer.sendOffsetsToTransaction(topicOffsets, groups.get(topic)));
-    }
-
     private KafkaProducer<byte[], byte[]> transactionalProducer() {
         KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(producerSettings, new ByteArraySerializer(),
                 new ByteArraySerializer());
@@ -490,29 +522,21 @@ public class OutcomeTransactions {
     }
 
     /** Off the committer's thread: what follows a commit (the Agent call after a STARTED event, say) runs there. */
-    private static void complete(List<Unit> units) {
+    private static void complete(List<TransactionUnit> units) {
         if (!units.isEmpty()) {
             Infrastructure.getDefaultExecutor().execute(() -> units.forEach(unit -> unit.committed().complete(null)));
         }
     }
 
-    private void fatal(List<Unit> units, RuntimeException e) {
+    private void fatal(List<TransactionUnit> units, RuntimeException e) {
         LOG.errorf(e, "Transactions can no longer be committed (%s): stopping; uncommitted requests are delivered "
                 + "again after the restart", e.getClass().getSimpleName());
         running = false;
         units.forEach(unit -> unit.committed().completeExceptionally(e));
-        for (Unit queued; (queued = queue.poll()) != null;) {
+        for (TransactionUnit queued; (queued = queue.poll()) != null;) {
             queued.committed().completeExceptionally(e);
         }
         Quarkus.asyncExit(1);
-    }
-
-    /**
-     * Work for one transaction: records to write, the marks they carry, and the consumed record they complete; a
-     * flush barrier has no origin.
-     */
-    private record Unit(TopicPartition origin, Long completes, List<ProducerRecord<byte[], byte[]>> records,
-            List<RequestMark> marks, CompletableFuture<Void> committed) {
     }
 
     /** A unit not written because its partition is no longer this worker's, or the worker is stopping. */

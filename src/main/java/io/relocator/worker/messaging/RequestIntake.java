@@ -59,7 +59,7 @@ public class RequestIntake {
     private final DeadLetterRecords deadLetters;
     private final ParkedRecords parking;
     private final Clock clock;
-    private final Map<Message<byte[]>, Instant> unacknowledged = new ConcurrentHashMap<>();
+    private final Map<ConsumedRecord, Instant> unacknowledged = new ConcurrentHashMap<>();
     /** requestIds being handled here (waiting, running, between attempts), with the partition they were read from. */
     private final Map<String, TopicPartition> active = new ConcurrentHashMap<>();
 
@@ -81,16 +81,21 @@ public class RequestIntake {
      * @param receivedAt when the worker first read the request: now, or the time a parked copy carries
      * @param parkCount  how many times the request was parked before
      */
-    public Uni<Void> take(Message<byte[]> record, Instant receivedAt, int parkCount) {
-        return take(record, parser.parse(record.getPayload(), receivedAt), receivedAt, parkCount);
+    public Uni<Void> take(Message<byte[]> message, Instant receivedAt, int parkCount) {
+        return take(message, parser.parse(message.getPayload(), receivedAt), receivedAt, parkCount);
     }
 
-    /** The same, for a record its caller has already parsed. */
-    public Uni<Void> take(Message<byte[]> record, ParsedRecord parsed, Instant receivedAt, int parkCount) {
-        var origin = origin(record);
-        if (!transactions.read(partition(record), origin.getOffset())) {
-            LOG.debugf("Record %s-%d@%d skipped: its partition is no longer this worker's", origin.getTopic(),
-                    origin.getPartition(), origin.getOffset());
+    /**
+     * The same, for a record its caller has already parsed. The Message is acknowledged here, and nothing of it is
+     * kept past this call but where it was read ({@link ConsumedRecord}): its offset is committed in the transaction
+     * of its outcome, so the connector (commit strategy {@code ignore}) needs nothing more of it.
+     */
+    public Uni<Void> take(Message<byte[]> message, ParsedRecord parsed, Instant receivedAt, int parkCount) {
+        var origin = origin(message);
+        ConsumedRecord record = new ConsumedRecord(partition(message), origin.getOffset());
+        message.ack();
+        if (!transactions.read(record.partition(), record.offset())) {
+            LOG.debugf("Record %s skipped: its partition is no longer this worker's", record);
             return Uni.createFrom().voidItem();
         }
         unacknowledged.put(record, receivedAt);
@@ -99,10 +104,10 @@ public class RequestIntake {
         }
         if (parsed instanceof ParsedRecord.Rejected rejected) {
             String requestId = rejected.echo().requestId();
-            if (active.putIfAbsent(requestId, partition(record)) != null) {
+            if (active.putIfAbsent(requestId, record.partition()) != null) {
                 return duplicate(record, requestId, "it is being handled here already");
             }
-            if (store.ended(partition(record).partition(), requestId)) {
+            if (store.ended(record.partition().partition(), requestId)) {
                 active.remove(requestId);
                 return duplicate(record, requestId, "it already ended");
             }
@@ -113,9 +118,8 @@ public class RequestIntake {
                     requestId);
         }
         String reason = ((ParsedRecord.NotARequest) parsed).reason();
-        LOG.warnf("Record %s-%d@%d is not a MigrationRequest (%s): sent to the dead-letter topic", origin.getTopic(),
-                origin.getPartition(), origin.getOffset(), reason);
-        return handOff(record, complete(record, List.of(deadLetters.of(origin, record.getPayload(), reason)),
+        LOG.warnf("Record %s is not a MigrationRequest (%s): sent to the dead-letter topic", record, reason);
+        return handOff(record, complete(record, List.of(deadLetters.of(origin, message.getPayload(), reason)),
                 List.of()), "(dead letter)");
     }
 
@@ -130,7 +134,7 @@ public class RequestIntake {
                 LOG.infof("Rebalance: %d waiting request(s) of %s dropped; their new owner takes them", count, origins);
             }
         });
-        unacknowledged.keySet().removeIf(record -> partitions.contains(partition(record)));
+        unacknowledged.keySet().removeIf(record -> partitions.contains(record.partition()));
     }
 
     /**
@@ -149,12 +153,12 @@ public class RequestIntake {
                 .orElse(Duration.ZERO);
     }
 
-    private Uni<Void> accept(Message<byte[]> record, MigrationRequest request, int parkCount) {
+    private Uni<Void> accept(ConsumedRecord record, MigrationRequest request, int parkCount) {
         String requestId = request.requestId();
-        if (active.putIfAbsent(requestId, partition(record)) != null) {
+        if (active.putIfAbsent(requestId, record.partition()) != null) {
             return duplicate(record, requestId, "it is being handled here already");
         }
-        Optional<RequestMark> mark = store.lookup(partition(record).partition(), requestId);
+        Optional<RequestMark> mark = store.lookup(record.partition().partition(), requestId);
         if (mark.isPresent() && mark.get().ended()) {
             active.remove(requestId);
             return duplicate(record, requestId, "it already ended");
@@ -172,23 +176,25 @@ public class RequestIntake {
         return schedule(record, request, parkCount, AttemptHistory.NONE, false);
     }
 
-    private Uni<Void> schedule(Message<byte[]> record, MigrationRequest request, int parkCount,
+    private Uni<Void> schedule(ConsumedRecord record, MigrationRequest request, int parkCount,
             AttemptHistory history, boolean resume) {
-        return scheduler.submit(request, partition(record).toString(), () -> run(record, request, history, resume))
+        return scheduler.submit(request, record.partition().toString(), () -> run(record, request, history, resume))
                 .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
                         : park(record, request, parkCount));
     }
 
-    /** Hands the request off to the parking topic; from then on it is not handled here (its copy may be read back at once). */
-    private Uni<Void> park(Message<byte[]> record, MigrationRequest request, int parkCount) {
+    /**
+     * Hands the request off to the parking topic, as the validated request (never the record's own bytes, which may
+     * carry anything); from then on it is not handled here (its copy may be read back at once).
+     */
+    private Uni<Void> park(ConsumedRecord record, MigrationRequest request, int parkCount) {
         forget(record, request.requestId());
         if (parkCount == 0) {
-            LOG.debugf("Request %s parked: node %s has its share of the local queue", request.requestId(),
+            LOG.debugf("Request %s parked: no room for it in the local queue (node %s)", request.requestId(),
                     request.targetNode());
         }
-        return handOff(record, complete(record,
-                List.of(parking.of(origin(record), record.getPayload(), request, parkCount + 1)), List.of()),
-                request.requestId());
+        return handOff(record, complete(record, List.of(parking.of(record.partition().partition(), request, parkCount + 1)),
+                List.of()), request.requestId());
     }
 
     /**
@@ -197,7 +203,7 @@ public class RequestIntake {
      * scheduler again after the back-off, holding no slot meanwhile (and waiting for room in its node's share rather
      * than being parked, which would lose its history).
      */
-    private Uni<Void> run(Message<byte[]> record, MigrationRequest request, AttemptHistory history, boolean resume) {
+    private Uni<Void> run(ConsumedRecord record, MigrationRequest request, AttemptHistory history, boolean resume) {
         EventSink sink = sinkFor(record);
         Uni<NextStep> step = resume ? runner.resume(request, history, sink) : runner.attempt(request, history, sink);
         return step
@@ -217,40 +223,35 @@ public class RequestIntake {
                 .onFailure().invoke(failure -> stop(failure, request.requestId()));
     }
 
-    private Uni<Void> resubmit(Message<byte[]> record, MigrationRequest request, AttemptHistory history) {
+    private Uni<Void> resubmit(ConsumedRecord record, MigrationRequest request, AttemptHistory history) {
         if (!active.containsKey(request.requestId())) { // its partition was taken away meanwhile
-            return left(record, request, OutcomeDropped.notOwned(partition(record)));
+            return left(record, request, OutcomeDropped.notOwned(record.partition()));
         }
-        return scheduler.roomFor(request.targetNode())
-                .chain(() -> scheduler.submit(request, partition(record).toString(),
-                        () -> run(record, request, history, false)))
-                .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
-                        : resubmit(record, request, history));
+        return scheduler.resubmit(request, record.partition().toString(), () -> run(record, request, history, false));
     }
 
     /** The request's outcome is not this worker's to write any more: its partition's new owner reconciles it. */
-    private Uni<Void> left(Message<byte[]> record, MigrationRequest request, OutcomeDropped why) {
+    private Uni<Void> left(ConsumedRecord record, MigrationRequest request, OutcomeDropped why) {
         LOG.infof("Request %s left to whoever reads its record next (%s)", request.requestId(), why.getMessage());
         unacknowledged.remove(record);
-        active.remove(request.requestId(), partition(record));
+        active.remove(request.requestId(), record.partition());
         return Uni.createFrom().voidItem();
     }
 
     /** A record that repeats a requestId: done, with nothing written but its offset. */
-    private Uni<Void> duplicate(Message<byte[]> record, String requestId, String why) {
-        LOG.infof("Request %s delivered again (%s-%d@%d): dropped, %s", requestId, origin(record).getTopic(),
-                origin(record).getPartition(), origin(record).getOffset(), why);
+    private Uni<Void> duplicate(ConsumedRecord record, String requestId, String why) {
+        LOG.infof("Request %s delivered again (%s): dropped, %s", requestId, record, why);
         return handOff(record, complete(record, List.of(), List.of()), requestId);
     }
 
     /** Where one request's events go: each with its mark, the terminal one with the record's offset. */
-    private EventSink sinkFor(Message<byte[]> record) {
+    private EventSink sinkFor(ConsumedRecord record) {
         return new EventSink() {
             @Override
             public Uni<Void> started(MigrationEvent started, Instant firstStart) {
                 RequestMark mark = RequestMark.inFlight(started, firstStart);
-                return transactions.writeNow(partition(record), List.of(events.of(started, null),
-                        store.record(partition(record).partition(), mark)), List.of(mark));
+                return transactions.writeNow(record.partition(), List.of(events.of(started, null),
+                        store.record(record.partition().partition(), mark)), List.of(mark));
             }
 
             @Override
@@ -260,21 +261,21 @@ public class RequestIntake {
         };
     }
 
-    private Uni<Void> ended(Message<byte[]> record, MigrationEvent terminal, byte[] fallbackKey) {
+    private Uni<Void> ended(ConsumedRecord record, MigrationEvent terminal, byte[] fallbackKey) {
         RequestMark mark = RequestMark.ended(terminal);
         return complete(record, List.of(events.of(terminal, fallbackKey),
-                store.record(partition(record).partition(), mark)), List.of(mark))
+                store.record(record.partition().partition(), mark)), List.of(mark))
                 .invoke(() -> acknowledge(record));
     }
 
     /** Writes the record's outcome, and commits its offset, in one transaction. */
-    private Uni<Void> complete(Message<byte[]> record, List<ProducerRecord<byte[], byte[]>> outcome,
+    private Uni<Void> complete(ConsumedRecord record, List<ProducerRecord<byte[], byte[]>> outcome,
             List<RequestMark> marks) {
-        return transactions.write(partition(record), origin(record).getOffset(), outcome, marks);
+        return transactions.write(record.partition(), record.offset(), outcome, marks);
     }
 
     /** Completes at once; the record's outcome is committed in the background. */
-    private Uni<Void> handOff(Message<byte[]> record, Uni<Void> outcome, String requestId) {
+    private Uni<Void> handOff(ConsumedRecord record, Uni<Void> outcome, String requestId) {
         outcome.invoke(() -> acknowledge(record))
                 .onFailure(OutcomeDropped.class).recoverWithItem(dropped -> {
                     LOG.infof("Record of %s left to whoever reads it next (%s)", requestId, dropped.getMessage());
@@ -284,13 +285,12 @@ public class RequestIntake {
         return Uni.createFrom().voidItem();
     }
 
-    private void forget(Message<byte[]> record, String requestId) {
-        active.remove(requestId, partition(record));
+    private void forget(ConsumedRecord record, String requestId) {
+        active.remove(requestId, record.partition());
     }
 
-    private void acknowledge(Message<byte[]> record) {
+    private void acknowledge(ConsumedRecord record) {
         unacknowledged.remove(record);
-        record.ack(); // the offset itself was committed with the outcome; the connector's commit strategy ignores it
     }
 
     private static void stop(Throwable failure, String requestId) {

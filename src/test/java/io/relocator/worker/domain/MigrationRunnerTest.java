@@ -179,7 +179,8 @@ class MigrationRunnerTest {
     }
 
     private static MigrationRequest request(Instant notAfter) {
-        return new MigrationRequest("r-1", "c", "a", "b", 0, MigrationOptions.NONE, notAfter, null, null, T0);
+        return new MigrationRequest("r-1", "c", "a", "b", 0, MigrationOptions.NONE, notAfter, null, null,
+                Priority.NORMAL, T0);
     }
 
     /** Answers each call with the next scripted outcome; counts migrate calls. */

@@ -2,14 +2,20 @@ package io.relocator.worker.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +24,15 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
  * Plain unit test with a hand-driven fake: each started request waits until the test completes it, so dispatch
- * order and counts are exact, with no clock and no sleeps.
+ * order and counts are exact, with a clock moved by hand (priority aging) and no sleeps.
  */
 class MigrationSchedulerTest {
 
+    private static final Duration AGING = Duration.ofMinutes(10);
+
     private final List<Started> started = new ArrayList<>();
+    private final ManualClock clock = new ManualClock();
+    private final PriorityOrder order = new PriorityOrder(AGING, clock);
     private int sequence;
 
     @Test
@@ -42,7 +52,7 @@ class MigrationSchedulerTest {
     @Test
     void honoursThePerSourceBoundAndPerNodeOverrides() {
         MigrationScheduler scheduler = new MigrationScheduler(
-                new ConcurrencyBounds(10, 1, 100, 100, 100, Map.of(), Map.of("busy-src", 2)));
+                new ConcurrencyBounds(10, 1, 100, 100, 100, Map.of(), Map.of("busy-src", 2)), order);
         submit(scheduler, "s", "t1");
         submit(scheduler, "s", "t2");
         submit(scheduler, "busy-src", "t3");
@@ -110,16 +120,89 @@ class MigrationSchedulerTest {
     }
 
     @Test
-    void submitWaitsForRoomWhenTheLocalQueueIsFull() {
-        MigrationScheduler scheduler = scheduler(1, 10, 100, 2);
+    void submitWaitsForRoomOnlyWhileTheProcessRunsItsMaximum() {
+        MigrationScheduler scheduler = scheduler(1, 10, 1, 1);
         submit(scheduler, "s", "t"); // starts at once: the queue is empty again
-        assertTrue(submit(scheduler, "s", "t").get());
-        assertTrue(submit(scheduler, "s", "t").get());
-        AtomicBoolean fourthAccepted = submit(scheduler, "s", "t");
-        assertFalse(fourthAccepted.get(), "accepted although two requests already wait");
+        assertTrue(submit(scheduler, "s2", "t2").get());
+        AtomicReference<Admission> third = answer(scheduler, request("r2", guid(), "s3", "t3"));
+        assertNull(third.get(), "answered although the queue is full and nothing can start");
         complete("r0");
-        assertTrue(fourthAccepted.get());
+        assertEquals(Admission.QUEUED, third.get(), "taken once a migration ended");
         assertEquals(List.of("r0", "r1"), startedIds());
+    }
+
+    @Test
+    void aQueueFullOfSaturatedNodesNeverHoldsBackAFreeOne() {
+        // an evacuation: two saturated targets, each running one and with two waiting, fill the whole queue
+        MigrationScheduler scheduler = new MigrationScheduler(
+                new ConcurrencyBounds(1, 100, 100, 4, 2, Map.of(), Map.of()), order);
+        for (String target : List.of("busy-1", "busy-1", "busy-1", "busy-2", "busy-2", "busy-2")) {
+            assertTrue(submit(scheduler, "src-" + target, target).get());
+        }
+        assertEquals(4, scheduler.queued());
+        AtomicReference<Admission> saturated = answer(scheduler, request("busy-3", guid(), "src", "busy-1"));
+        assertEquals(Admission.NO_ROOM, saturated.get(), "handed back at once, never waited for");
+        AtomicReference<Admission> free = answer(scheduler, request("free", guid(), "src", "free-node"));
+        assertEquals(Admission.QUEUED, free.get());
+        assertTrue(startedIds().contains("free"), "the free node's request started although the queue was full");
+        AtomicReference<Admission> sameContainerAsRunning = answer(scheduler,
+                request("again", started.get(0).request.containerId(), "src", "other-free-node"));
+        assertEquals(Admission.NO_ROOM, sameContainerAsRunning.get(), "its container is busy: it could not start");
+    }
+
+    @Test
+    void aRetryIsQueuedPastAFullQueueOnceItsNodeHasRoom() {
+        MigrationScheduler scheduler = new MigrationScheduler(
+                new ConcurrencyBounds(1, 100, 100, 1, 1, Map.of(), Map.of()), order);
+        submit(scheduler, "s", "t"); // runs
+        submit(scheduler, "s", "t"); // waits: the whole queue, and t's share
+        AtomicBoolean retried = new AtomicBoolean();
+        MigrationRequest retry = request("retry", guid(), "s", "u");
+        scheduler.resubmit(retry, "p", () -> Uni.createFrom().emitter(e -> started.add(new Started(retry, e))))
+                .subscribe().with(ok -> retried.set(true));
+        assertTrue(retried.get());
+        assertEquals(List.of("r0", "retry"), startedIds());
+        AtomicBoolean waitingForShare = new AtomicBoolean();
+        MigrationRequest second = request("retry-t", guid(), "s", "t");
+        scheduler.resubmit(second, "p", () -> Uni.createFrom().emitter(e -> started.add(new Started(second, e))))
+                .subscribe().with(ok -> waitingForShare.set(true));
+        assertFalse(waitingForShare.get(), "queued although t's share of the queue is full");
+        complete("r0");
+        assertTrue(waitingForShare.get());
+    }
+
+    @Test
+    void aHigherClassStartsFirstWithinTheBounds() {
+        MigrationScheduler scheduler = scheduler(1, 100, 100, 100);
+        submit(scheduler, request("running", guid(), "s", "t"));
+        submit(scheduler, request("low", guid(), "s", "t", Priority.LOW));
+        submit(scheduler, request("normal", guid(), "s", "t", Priority.NORMAL));
+        submit(scheduler, request("high", guid(), "s", "t", Priority.HIGH));
+        complete("running");
+        complete("high");
+        complete("normal");
+        assertEquals(List.of("running", "high", "normal", "low"), startedIds());
+    }
+
+    @Test
+    void aHigherClassForAnotherNodeTakesTheLastProcessSlotFirst() {
+        MigrationScheduler scheduler = scheduler(10, 100, 1, 100);
+        submit(scheduler, request("running", guid(), "s", "a"));
+        submit(scheduler, request("normal-a", guid(), "s", "a"));
+        submit(scheduler, request("high-b", guid(), "s", "b", Priority.HIGH));
+        complete("running");
+        assertEquals(List.of("running", "high-b"), startedIds());
+    }
+
+    @Test
+    void aLowRequestThatWaitedTwoAgingPeriodsCompetesWithNewHighOnesByArrival() {
+        MigrationScheduler scheduler = scheduler(1, 100, 100, 100);
+        submit(scheduler, request("running", guid(), "s", "t"));
+        submit(scheduler, request("old-low", guid(), "s", "t", Priority.LOW));
+        clock.advance(AGING.multipliedBy(2));
+        submit(scheduler, request("new-high", guid(), "s", "t", Priority.HIGH));
+        complete("running");
+        assertEquals(List.of("running", "old-low"), startedIds(), "aged to high, and it arrived first");
     }
 
     @Test
@@ -134,14 +217,14 @@ class MigrationSchedulerTest {
     @Test
     void answersNodeFullWhenOneTargetHasItsShareQueuedAndStillQueuesForTheOthers() {
         MigrationScheduler scheduler = new MigrationScheduler(
-                new ConcurrencyBounds(1, 100, 100, 100, 2, Map.of(), Map.of()));
+                new ConcurrencyBounds(1, 100, 100, 100, 2, Map.of(), Map.of()), order);
         List<Admission> slow = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             slow.add(admission(scheduler, request("s" + i, guid(), "src", "slow")));
         }
         // one runs, two wait: the node's share of the queue; the rest are handed back
-        assertEquals(List.of(Admission.QUEUED, Admission.QUEUED, Admission.QUEUED, Admission.NODE_FULL,
-                Admission.NODE_FULL), slow);
+        assertEquals(List.of(Admission.QUEUED, Admission.QUEUED, Admission.QUEUED, Admission.NO_ROOM,
+                Admission.NO_ROOM), slow);
         assertFalse(scheduler.hasRoomFor("slow"));
         assertTrue(scheduler.hasRoomFor("fast"));
         assertEquals(Admission.QUEUED, admission(scheduler, request("f0", guid(), "src", "fast")));
@@ -153,7 +236,7 @@ class MigrationSchedulerTest {
     @Test
     void signalsRoomForANodeWhenOneOfItsQueuedRequestsStarts() {
         MigrationScheduler scheduler = new MigrationScheduler(
-                new ConcurrencyBounds(1, 100, 100, 100, 1, Map.of(), Map.of()));
+                new ConcurrencyBounds(1, 100, 100, 100, 1, Map.of(), Map.of()), order);
         submit(scheduler, "s", "t"); // runs
         submit(scheduler, "s", "t"); // waits: the share is full
         AtomicBoolean room = new AtomicBoolean();
@@ -200,7 +283,7 @@ class MigrationSchedulerTest {
     @Test
     void exposesEachNodesLoadAgainstItsBounds() {
         MigrationScheduler scheduler = new MigrationScheduler(
-                new ConcurrencyBounds(2, 3, 100, 100, 100, Map.of("t", 1), Map.of()));
+                new ConcurrencyBounds(2, 3, 100, 100, 100, Map.of("t", 1), Map.of()), order);
         submit(scheduler, "s", "t");
         submit(scheduler, "s", "t");
         NodeLoad target = scheduler.loads().stream().filter(l -> l.node().equals("t")).findFirst().orElseThrow();
@@ -213,7 +296,7 @@ class MigrationSchedulerTest {
 
     private MigrationScheduler scheduler(int perTarget, int perSource, int maxInFlight, int maxQueued) {
         return new MigrationScheduler(
-                new ConcurrencyBounds(perTarget, perSource, maxInFlight, maxQueued, maxQueued, Map.of(), Map.of()));
+                new ConcurrencyBounds(perTarget, perSource, maxInFlight, maxQueued, maxQueued, Map.of(), Map.of()), order);
     }
 
     private AtomicBoolean submit(MigrationScheduler scheduler, String source, String target) {
@@ -239,8 +322,44 @@ class MigrationSchedulerTest {
     }
 
     private static MigrationRequest request(String id, String container, String source, String target) {
+        return request(id, container, source, target, Priority.NORMAL);
+    }
+
+    private static MigrationRequest request(String id, String container, String source, String target,
+            Priority priority) {
         return new MigrationRequest(id, container, source, target, 0, MigrationOptions.NONE, null, null, null,
-                Instant.EPOCH);
+                priority, Instant.EPOCH);
+    }
+
+    private AtomicReference<Admission> answer(MigrationScheduler scheduler, MigrationRequest request) {
+        AtomicReference<Admission> answer = new AtomicReference<>();
+        scheduler.submit(request, "p", () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
+                .subscribe().with(answer::set);
+        return answer;
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.EPOCH;
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 
     private List<String> startedIds() {

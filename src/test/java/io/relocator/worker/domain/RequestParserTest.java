@@ -39,6 +39,25 @@ class RequestParserTest {
     }
 
     @Test
+    void readsThePriorityClassAndRejectsAnUnknownOne() {
+        for (Priority priority : Priority.values()) {
+            var accepted = assertInstanceOf(ParsedRecord.Accepted.class, parse("""
+                    {"requestId":"r-p","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02",
+                     "priority":"%s"}""".formatted(GUID, priority.contractName())));
+            assertEquals(priority, accepted.request().priority());
+        }
+        assertEquals(Priority.NORMAL, assertInstanceOf(ParsedRecord.Accepted.class,
+                parse(minimal("r-d", GUID, "hn-01", "hn-02"))).request().priority(), "the default class");
+        for (String bad : new String[] {"\"urgent\"", "\"HIGH\"", "1"}) {
+            var rejected = assertInstanceOf(ParsedRecord.Rejected.class, parse("""
+                    {"requestId":"r-p","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02",
+                     "priority":%s}""".formatted(GUID, bad)));
+            assertEquals(ErrorCode.INVALID_REQUEST, rejected.error().code());
+            assertTrue(rejected.error().message().contains("priority must be one of high, normal, low"), bad);
+        }
+    }
+
+    @Test
     void defaultsToOfflineWithoutOptions() {
         var accepted = assertInstanceOf(ParsedRecord.Accepted.class, parse(minimal("r-2", GUID, "hn-01", "hn-02")));
         assertEquals(0, accepted.request().migrationType());

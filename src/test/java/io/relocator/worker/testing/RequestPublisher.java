@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Publishes raw records to the requests topic, as an upstream system would, and waits for each to be acknowledged. */
@@ -17,8 +18,20 @@ public final class RequestPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public RequestPublisher(String bootstrap) {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        // records up to 2 MB leave here; what the broker takes is the broker's to say (about 1 MB by default)
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024),
                 new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends to one partition and waits: where the broker put the record. */
+    public RecordMetadata sendAndLocate(int partition, String key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(TOPIC, partition, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("could not publish a record", e);
+        }
     }
 
     public void send(String key, String value) {

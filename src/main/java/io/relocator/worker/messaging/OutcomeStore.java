@@ -62,6 +62,7 @@ public class OutcomeStore {
     private static final Logger LOG = Logger.getLogger(OutcomeStore.class);
     private static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
     private static final int RETRY_SECONDS = 1;
+    static final String IN_FLIGHT_KEY_SUFFIX = "/in-flight";
 
     private final Map<Integer, Map<String, RequestMark>> marks = new ConcurrentHashMap<>();
     /** Which of the requests and parking topics hold each partition number here: it is followed while any does. */
@@ -100,14 +101,29 @@ public class OutcomeStore {
         return lookup(partition, requestId).map(RequestMark::ended).orElse(false);
     }
 
-    /** The record that writes {@code mark} to the outcome topic. */
+    /**
+     * The record that writes {@code mark} to the outcome topic. An ended mark is keyed by the requestId, an in-flight
+     * one by the requestId and {@value #IN_FLIGHT_KEY_SUFFIX}: compaction keeps the latest record of each key, so an
+     * in-flight mark written after the end (by a worker that had lost the request without knowing) can never take
+     * the ended mark's place, and a duplicate delivered later is still known to have ended. (A requestId cannot
+     * contain {@code /}, so no requestId's ended key is another's in-flight key.)
+     */
     ProducerRecord<byte[], byte[]> record(int partition, RequestMark mark) {
         try {
-            return new ProducerRecord<>(topic, partition, mark.requestId().getBytes(StandardCharsets.UTF_8),
+            return new ProducerRecord<>(topic, partition, key(mark.requestId(), mark.ended()),
                     json.writeValueAsBytes(mark));
         } catch (IOException e) {
             throw new IllegalStateException("A request mark could not be written as JSON", e);
         }
+    }
+
+    /** Written with an ended mark: lets compaction drop the request's in-flight mark, which the end supersedes. */
+    ProducerRecord<byte[], byte[]> inFlightCleared(int partition, String requestId) {
+        return new ProducerRecord<>(topic, partition, key(requestId, false), null);
+    }
+
+    private static byte[] key(String requestId, boolean ended) {
+        return (ended ? requestId : requestId + IN_FLIGHT_KEY_SUFFIX).getBytes(StandardCharsets.UTF_8);
     }
 
     /** A mark this worker has just committed. */

@@ -263,8 +263,9 @@ public class RequestIntake {
 
     private Uni<Void> ended(ConsumedRecord record, MigrationEvent terminal, byte[] fallbackKey) {
         RequestMark mark = RequestMark.ended(terminal);
-        return complete(record, List.of(events.of(terminal, fallbackKey),
-                store.record(record.partition().partition(), mark)), List.of(mark))
+        int partition = record.partition().partition();
+        return complete(record, List.of(events.of(terminal, fallbackKey), store.record(partition, mark),
+                store.inFlightCleared(partition, terminal.requestId())), List.of(mark))
                 .invoke(() -> acknowledge(record));
     }
 

@@ -1,9 +1,12 @@
 package io.relocator.worker.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -104,6 +107,35 @@ class OutcomeStoreTest {
         assertEquals(new OutcomeStore.MarksFound(1, 1), store.find(Map.of(partition, List.of(committed, aborted))));
         assertEquals(new OutcomeStore.MarksFound(0, 0), store.find(Map.of(partition + 1, List.of(committed))),
                 "a partition not followed here tells nothing");
+    }
+
+    /**
+     * A worker that lost a request without knowing may write its in-flight mark after the request ended elsewhere.
+     * Compaction keeps the latest record of each key: the two marks have different keys, so the end is never
+     * compacted away by the later in-flight mark, and a store restored from the topic still knows it ended.
+     */
+    @Test
+    void anInFlightMarkWrittenAfterTheEndNeverTakesItsPlace() {
+        int partition = 3;
+        String requestId = "zombie-" + UUID.randomUUID();
+        RequestMark end = ended(requestId);
+        Instant now = clock.instant();
+        RequestMark zombie = new RequestMark(requestId, RequestMark.Stage.IN_FLIGHT, 2, now, now, now);
+        var endRecord = store.record(partition, end);
+        var zombieRecord = store.record(partition, zombie);
+        assertFalse(Arrays.equals(endRecord.key(), zombieRecord.key()), "compaction would keep only one of them");
+        assertFalse(Arrays.equals(endRecord.key(), store.inFlightCleared(partition, requestId).key()),
+                "clearing the in-flight mark must not clear the end");
+        Map<String, Object> settings = ClientSettings.of(kafka, ProducerConfig.configNames());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(endRecord);
+            producer.send(zombieRecord);
+            producer.flush();
+        }
+        store.start();
+        store.restore(List.of(new TopicPartition(config.topics().requests(), partition)));
+        assertTrue(store.ended(partition, requestId), "restored as ended, whatever came after");
     }
 
     @BeforeEach

@@ -29,6 +29,9 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
     public static final List<String> FAST_TARGETS = List.of("fast-1", "fast-2", "fast-3");
     public static final int SLOW_TARGET_MAX_INCOMING = 10;
     public static final int MAX_QUEUED_PER_NODE = 100;
+    /** The evacuation case: twenty nodes, each the source for the next, saturated at once. */
+    public static final List<String> EVACUATED = java.util.stream.IntStream.rangeClosed(1, 20)
+            .mapToObj(i -> String.format("evac-%02d", i)).toList();
     public static final int MAX_ATTEMPTS = 5;
     public static final java.time.Duration RECONCILE_DEADLINE = java.time.Duration.ofSeconds(3);
 
@@ -50,6 +53,7 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
         List<String> nodes = new java.util.ArrayList<>(List.of("hn-01", "hn-02", "hn-03", "hn-04", FAULTY, DEAD,
                 IMPATIENT, SLOW_SOURCE, SLOW_TARGET));
         nodes.addAll(FAST_TARGETS);
+        nodes.addAll(EVACUATED);
         for (String node : nodes) {
             String prefix = "relocator.nodes." + node + ".";
             config.put(prefix + "agent-url", "http://127.0.0.1:${quarkus.http.test-port}/simulator/agents/" + node);

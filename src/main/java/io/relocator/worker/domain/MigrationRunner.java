@@ -39,7 +39,9 @@ public final class MigrationRunner {
 
     /**
      * One attempt. Its STARTED event (the durable mark that the request is in flight) is written before the Agent is
-     * called, so that a worker that dies mid-call leaves a mark from which {@link #resume} reconciles.
+     * called, so that a worker that dies mid-call leaves a mark from which {@link #resume} reconciles. Called on the
+     * scheduler's serial context; the returned Uni completes on the thread that ends the Agent call, the last
+     * reconciliation round's timer or the event write.
      */
     public Uni<NextStep> attempt(MigrationRequest request, AttemptHistory history, EventSink events) {
         Instant start = clock.instant();
@@ -71,7 +73,7 @@ public final class MigrationRunner {
      * A request delivered again while its mark says attempt {@code history.attempts()} was in flight (the worker that
      * ran it stopped or lost the request's partition mid-call): nothing is sent before the Agents are asked where the
      * Container is; then it ends COMPLETED (reconciled), is attempted again if it provably did not run, or ends
-     * IN_DOUBT after the reconciliation deadline.
+     * IN_DOUBT after the reconciliation deadline. Threads as for {@link #attempt}.
      */
     public Uni<NextStep> resume(MigrationRequest request, AttemptHistory history, EventSink events) {
         return reconcile(request, history, new MigrationError(ErrorCode.IN_DOUBT, "the worker lost track of attempt "

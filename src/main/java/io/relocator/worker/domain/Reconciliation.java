@@ -15,6 +15,9 @@ import java.util.Map;
  * Container in transition. Anything else waits: once the Agents have shown a transition, until the migration's own
  * limit (its source node's receive timeout, never less than {@code deadline}) after reconciliation began; otherwise
  * until {@code deadline}. Then the attempt ends IN_DOUBT.
+ * <p>
+ * Not done yet: {@code system/cancel} with the lost call's packet id (kept in the in-flight mark) would make "did
+ * not run" certain even with an Agent that never shows a transition; until then the grace period is the proof.
  *
  * @param interval        between two rounds of questions
  * @param deadline        how long reconciliation waits when the Agents never showed the Container in transition

@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -109,12 +108,12 @@ public final class SimulatedAgents {
         node(nodeId).latency(latency);
     }
 
-    /** The timing of every node that sets none of its own. */
+    /** The timing of every node that sets none of its own. Any thread. */
     public void setDefaultTiming(AgentTiming timing) {
         this.defaultTiming = timing;
     }
 
-    /** The node's own timing, or back to the simulator-wide one with an empty value. */
+    /** The node's own timing, or back to the simulator-wide one with an empty value. Any thread. */
     public void setTiming(String nodeId, Optional<AgentTiming> timing) {
         node(nodeId).timing(timing);
     }
@@ -161,7 +160,7 @@ public final class SimulatedAgents {
     }
 
     /**
-     * Checks a migration as an Agent would before copying anything and marks its containers busy; the caller must
+     * Checks a migration as an Agent would before copying anything and locks its containers; the caller must
      * {@link #finishMigration} it. Throws {@link AgentFault} with a distinct code for each refusal.
      */
     Migration beginMigration(SimulatedNode source, MigrateV2vCall call) {

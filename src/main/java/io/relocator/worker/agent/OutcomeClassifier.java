@@ -33,7 +33,13 @@ public final class OutcomeClassifier {
     private OutcomeClassifier() {
     }
 
-    /** A failed migrate_v2v (or get_info) sent to {@code node}'s Agent. */
+    /**
+     * A failed migrate_v2v (or get_info) sent to {@code node}'s Agent. Only a failure known to come before the request
+     * was sent (no connection, TLS refused, no pooled connection, HTTP 503 with no body read) is UNREACHABLE and
+     * retryable; an answer from the Agent is its error; everything else may have reached the Agent, so it is
+     * IN_DOUBT and reconciled, never resent blindly (receive timeout, reset, HTTP 502/504 from a proxy that had
+     * forwarded the request, an answer that cannot be parsed, and any failure this class does not know).
+     */
     public static MigrationError classify(Throwable failure, String node) {
         Throwable cause = unwrap(failure);
         if (cause instanceof LoginFailed) {
@@ -47,19 +53,20 @@ public final class OutcomeClassifier {
             return new MigrationError(ErrorCode.UNREACHABLE, describe(cause), true, null, node);
         }
         HTTPException http = find(cause, HTTPException.class);
-        if (http != null && (http.getResponseCode() == 502 || http.getResponseCode() == 503)) {
-            // a proxy or the Agent's front end turned the request away before the Agent accepted it
-            return new MigrationError(ErrorCode.UNREACHABLE, "not accepted: HTTP " + http.getResponseCode(), true, null,
-                    node);
-        }
-        if (answerLost(cause)) {
-            return new MigrationError(ErrorCode.IN_DOUBT, "request sent, answer lost: " + describe(cause), false, null,
-                    node);
+        if (http != null && http.getResponseCode() == 503) {
+            // the Agent's front end turned the request away: 503 is "not serving", answered before any body is read
+            return new MigrationError(ErrorCode.UNREACHABLE, "not accepted: HTTP 503", true, null, node);
         }
         if (find(cause, RejectedExecutionException.class) != null) {
             return new MigrationError(ErrorCode.INTERNAL, "not sent: " + describe(cause), true, null, node);
         }
-        return new MigrationError(ErrorCode.INTERNAL, describe(cause), false, null, node);
+        if (http != null) {
+            // 502, 504 and the rest: a proxy may have forwarded the request before it failed
+            return new MigrationError(ErrorCode.IN_DOUBT, "request sent, answer lost: HTTP " + http.getResponseCode(),
+                    false, null, node);
+        }
+        String how = answerLost(cause) ? "request sent, answer lost: " : "request sent, answer unusable: ";
+        return new MigrationError(ErrorCode.IN_DOUBT, how + describe(cause), false, null, node);
     }
 
     /** The Agent refused the login: AUTH_FAILED. No login answer: the migration was never sent, UNREACHABLE. */

@@ -143,8 +143,10 @@ public class SoapAgent implements AgentPort {
     private static ContainerPresence presence(String node, String containerId, GetInfoResponse response) {
         for (EnvType env : response.getEnv()) {
             if (containerId.equalsIgnoreCase(env.getEid())) {
-                return ContainerPresence.present(node, containerId,
-                        env.getStatus() == null ? null : env.getStatus().getState());
+                // status/transition is what tells an operation in progress; state codes are not published
+                return env.getStatus() == null ? ContainerPresence.present(node, containerId, null, null)
+                        : ContainerPresence.present(node, containerId, env.getStatus().getState(),
+                                env.getStatus().getTransition());
             }
         }
         return ContainerPresence.absent(node, containerId);

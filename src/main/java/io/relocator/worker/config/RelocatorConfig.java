@@ -217,9 +217,17 @@ public interface RelocatorConfig {
         @WithDefault("5")
         int failureThreshold();
 
-        /** How long no call is sent to such a node; then one probe is. */
+        /** How long no call is sent to such a node; then one probe ({@code envm/get_info}, never a migration) is. */
         @WithDefault("30s")
         Duration coolDown();
+
+        /**
+         * The longest a request waits for its source node's circuit to close, counted from its first attempt (or its
+         * arrival when it has none); then it ends FAILED UNREACHABLE (retryable: nothing was sent). Its
+         * {@code notAfter}, when earlier, ends it EXPIRED first.
+         */
+        @WithDefault("30m")
+        Duration maxWait();
     }
 
     /** Reconciliation of attempts whose answer was lost (receive timeout, connection reset). */
@@ -228,16 +236,24 @@ public interface RelocatorConfig {
         @WithDefault("10s")
         Duration interval();
 
-        /** After this, an unsettled attempt ends FAILED IN_DOUBT; the container stays locked until then. */
+        /**
+         * After this, an attempt the Agents could not settle ends FAILED IN_DOUBT; the container stays locked until
+         * then. Once the Agents have shown the container in transition (a migration running), reconciliation waits
+         * instead until at least {@code relocator.agent.receive-timeout} (the source node's own, when it sets one)
+         * after it began, so a long migration is never reported FAILED while it runs. The former
+         * {@code relocator.reconcile.busy-states} is gone: state codes are not published, a transition is read instead.
+         */
         @WithDefault("15m")
         Duration deadline();
 
         /**
-         * Agent {@code status/state} codes meaning an operation still holds the Container. The Agent's codes for
-         * transitional states are not published; 13 is the simulator's. Set your Agents' codes.
+         * How long the Agents must show the container idle on the source (no {@code status/transition}, whatever its
+         * state) and absent from the target, unchanged, before the lost attempt counts as not run and may be sent
+         * again. It must be longer than the Agents' window between accepting a migration and showing the container
+         * in transition (the simulator's {@code accept-to-visible}), and shorter than {@code deadline}.
          */
-        @WithDefault("13")
-        List<Integer> busyStates();
+        @WithDefault("30s")
+        Duration grace();
     }
 
     /** Topic names and how the worker creates them at start-up. */

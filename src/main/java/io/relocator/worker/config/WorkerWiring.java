@@ -1,6 +1,7 @@
 package io.relocator.worker.config;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
@@ -57,19 +58,36 @@ public class WorkerWiring {
     @Produces
     @Singleton
     CircuitBreakers circuitBreakers(RelocatorConfig config, Clock clock) {
-        return new CircuitBreakers(config.circuit().failureThreshold(), config.circuit().coolDown(), clock);
+        return new CircuitBreakers(config.circuit().failureThreshold(), config.circuit().coolDown(),
+                config.circuit().maxWait(), clock);
     }
 
     @Produces
     @Singleton
-    MigrationRunner migrationRunner(AgentPort agent, Clock clock, RelocatorConfig config, CircuitBreakers breakers) {
+    MigrationRunner migrationRunner(AgentPort agent, Clock clock, RelocatorConfig config, NodeInventory inventory,
+            CircuitBreakers breakers) {
         RelocatorConfig.Retry retry = config.retry();
         RelocatorConfig.Reconcile reconcile = config.reconcile();
         return new MigrationRunner(agent, clock,
                 new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff(), retry.deadline(),
                         Set.copyOf(retry.agentCodes().orElse(List.of()))),
-                new Reconciliation(reconcile.interval(), reconcile.deadline(), Set.copyOf(reconcile.busyStates())),
+                new Reconciliation(reconcile.interval(), reconcile.deadline(), reconcile.grace(),
+                        config.agent().receiveTimeout(), perNodeDuration(inventory, node -> node.receiveTimeout()
+                                .orElse(null))),
                 new SplittableRandom(), breakers);
+    }
+
+    /** The nodes' own values, for the nodes that set one. */
+    private static Map<String, Duration> perNodeDuration(NodeInventory inventory,
+            Function<RelocatorConfig.Node, Duration> override) {
+        Map<String, Duration> values = new HashMap<>();
+        inventory.nodes().forEach((id, node) -> {
+            Duration value = override.apply(node);
+            if (value != null) {
+                values.put(id, value);
+            }
+        });
+        return values;
     }
 
     private static Map<String, Integer> perNode(NodeInventory inventory,

@@ -3,7 +3,6 @@ package io.relocator.worker.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 import org.jboss.logging.Logger;
@@ -40,16 +39,22 @@ public final class MigrationRunner {
 
     /**
      * One attempt. Its STARTED event (the durable mark that the request is in flight) is written before the Agent is
-     * called, so that a worker that dies mid-call leaves a mark from which {@link #resume} reconciles.
+     * called, so that a worker that dies mid-call leaves a mark from which {@link #resume} reconciles. Called on the
+     * scheduler's serial context; the returned Uni completes on the thread that ends the Agent call, the last
+     * reconciliation round's timer or the event write.
      */
     public Uni<NextStep> attempt(MigrationRequest request, AttemptHistory history, EventSink events) {
         Instant start = clock.instant();
         if (request.expiredAt(start)) {
             return fail(request, history, expired(history), events);
         }
-        Optional<Duration> circuitOpen = breakers.waitBefore(request.sourceNode());
-        if (circuitOpen.isPresent()) {
-            return waitForCircuit(request, history, circuitOpen.get(), events);
+        CircuitBreakers.Gate gate = breakers.admit(request.sourceNode());
+        if (gate instanceof CircuitBreakers.Gate.Wait wait) {
+            return waitForCircuit(request, history, wait.delay(), events);
+        }
+        if (gate instanceof CircuitBreakers.Gate.ProbeDue probe) {
+            sendProbe(request, probe.ticket());
+            return waitForCircuit(request, history, probe.delay(), events);
         }
         AttemptHistory current = history.next(start);
         LOG.infof("Migration %s attempt %d started: container %s, %s -> %s", request.requestId(), current.attempts(),
@@ -68,7 +73,7 @@ public final class MigrationRunner {
      * A request delivered again while its mark says attempt {@code history.attempts()} was in flight (the worker that
      * ran it stopped or lost the request's partition mid-call): nothing is sent before the Agents are asked where the
      * Container is; then it ends COMPLETED (reconciled), is attempted again if it provably did not run, or ends
-     * IN_DOUBT after the reconciliation deadline.
+     * IN_DOUBT after the reconciliation deadline. Threads as for {@link #attempt}.
      */
     public Uni<NextStep> resume(MigrationRequest request, AttemptHistory history, EventSink events) {
         return reconcile(request, history, new MigrationError(ErrorCode.IN_DOUBT, "the worker lost track of attempt "
@@ -76,13 +81,38 @@ public final class MigrationRunner {
                 request.sourceNode()), events);
     }
 
-    /** The source's circuit is open: wait without an attempt (and without a slot), unless notAfter comes first. */
+    /**
+     * The source's circuit is open: wait without an attempt (and without a slot), unless the wait would pass the
+     * request's notAfter (EXPIRED) or the longest wait for a circuit (UNREACHABLE, retryable: nothing was sent).
+     */
     private Uni<NextStep> waitForCircuit(MigrationRequest request, AttemptHistory history, Duration wait,
             EventSink events) {
-        if (request.notAfter() != null && clock.instant().plus(wait).isAfter(request.notAfter())) {
+        Instant until = clock.instant().plus(wait);
+        if (request.notAfter() != null && until.isAfter(request.notAfter())) {
             return fail(request, history, expired(history), events);
         }
+        if (until.isAfter(breakers.waitLimit(request, history))) {
+            return fail(request, history, new MigrationError(ErrorCode.UNREACHABLE, "the circuit of "
+                    + request.sourceNode() + " stayed open longer than " + breakers.maxWait()
+                    + " (its Agent could not be reached); nothing was sent", true, null, request.sourceNode()), events);
+        }
         return Uni.createFrom().item(new NextStep.RetryAfter(wait, history));
+    }
+
+    /**
+     * The half-open circuit's probe: {@code envm/get_info} on the source, never a migration. It runs on its own,
+     * holding no slot: the requests waiting on the circuit (this one included) ask again after a short wait.
+     */
+    private void sendProbe(MigrationRequest request, long ticket) {
+        breakers.probe(request.sourceNode(), ticket,
+                () -> agent.locate(request.sourceNode(), request.containerId()).map(MigrationRunner::reached))
+                .subscribe().with(ignored -> {
+                });
+    }
+
+    /** The Agent answered (even with an error of its own): only a failure to reach it is not. */
+    private static boolean reached(ContainerPresence presence) {
+        return presence.isKnown() || presence.error().code() != ErrorCode.UNREACHABLE;
     }
 
     private Uni<NextStep> afterFailure(MigrationRequest request, AttemptHistory history, MigrationError error,
@@ -104,31 +134,41 @@ public final class MigrationRunner {
         return Uni.createFrom().item(new NextStep.RetryAfter(delay, failed));
     }
 
-    /** Asks both Agents where the Container is, round after round, until they settle it or the deadline passes. */
+    /**
+     * Asks both Agents where the Container is, round after round, until they settle it or the deadline passes
+     * ({@link Reconciliation}): the slots and the container's lock stay held all along, and nothing is sent again
+     * unless the Agents prove the migration did not run.
+     */
     private Uni<NextStep> reconcile(MigrationRequest request, AttemptHistory history, MigrationError lost,
             EventSink events) {
         LOG.warnf("Migration %s: %s; asking the Agents where container %s is", request.requestId(), lost.message(),
                 request.containerId());
-        return settle(request, history, lost, clock.instant().plus(reconciliation.deadline()), events);
+        return settle(request, history, lost, reconciliation.begin(clock.instant(), request.sourceNode()), events);
     }
 
     private Uni<NextStep> settle(MigrationRequest request, AttemptHistory history, MigrationError lost,
-            Instant deadline, EventSink events) {
+            ReconcileState seen, EventSink events) {
         return Uni.combine().all()
                 .unis(agent.locate(request.sourceNode(), request.containerId()),
                         agent.locate(request.targetNode(), request.containerId()))
                 .asTuple()
-                .chain(answers -> switch (reconciliation.verdict(answers.getItem1(), answers.getItem2())) {
-                    case MIGRATED -> complete(request, history, true, events);
-                    case NOT_MIGRATED -> afterFailure(request, history, new MigrationError(ErrorCode.IN_DOUBT,
-                            lost.message() + "; the Agents show the container still only on the source: not migrated",
-                            true, null, lost.node()), events);
-                    case UNSETTLED -> clock.instant().isBefore(deadline)
-                            ? Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
-                                    .chain(() -> settle(request, history, lost, deadline, events))
-                            : fail(request, history, new MigrationError(ErrorCode.IN_DOUBT, lost.message()
-                                    + "; the Agents could not settle where the container is within "
-                                    + reconciliation.deadline(), false, null, lost.node()), events);
+                .chain(answers -> {
+                    Reconciliation.Decision decision = reconciliation.decide(seen, answers.getItem1(),
+                            answers.getItem2(), clock.instant());
+                    return switch (decision.verdict()) {
+                        case MIGRATED -> complete(request, history, true, events);
+                        case NOT_MIGRATED -> afterFailure(request, history, new MigrationError(ErrorCode.IN_DOUBT,
+                                lost.message() + "; the Agents showed the container idle, only on the source, for "
+                                        + reconciliation.grace() + ": not migrated",
+                                true, null, lost.node()), events);
+                        case WAIT -> Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
+                                .chain(() -> settle(request, history, lost, decision.seen(), events));
+                        case IN_DOUBT -> fail(request, history, new MigrationError(ErrorCode.IN_DOUBT, lost.message()
+                                + "; the Agents could not settle where the container is within "
+                                + Duration.between(seen.began(), reconciliation.deadlineOf(decision.seen()))
+                                + (decision.seen().sawTransition() ? " (it was seen in transition)" : ""),
+                                false, null, lost.node()), events);
+                    };
                 });
     }
 

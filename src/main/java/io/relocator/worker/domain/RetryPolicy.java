@@ -7,7 +7,8 @@ import java.util.random.RandomGenerator;
 /**
  * Which failed attempts may be tried again, how often, and after how long. Only failures where the Agent certainly
  * did not start the migration qualify: those the adapter marks retryable (nothing was sent, or the request was turned
- * away before it was accepted) and the Agent error codes the operator lists. Back-off is exponential with full jitter.
+ * away with HTTP 503 before it was accepted), a lost answer once reconciliation proved the migration did not run, and
+ * the Agent error codes the operator lists. A lost answer itself is never retryable: it is reconciled first. Back-off is exponential with full jitter.
  *
  * @param maxAttempts     attempts in all, the first included
  * @param deadline        no attempt starts later than this after the first one began

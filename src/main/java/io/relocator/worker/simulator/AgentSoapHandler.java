@@ -135,7 +135,7 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
         node.getInfoCalls.incrementAndGet();
         List<String> asked = SoapRequest.children(body, ENVM, "eid").stream().map(e -> e.getTextContent().strip())
                 .toList();
-        answer(ctx, 200, SoapReplies.getInfoResponse(agents.containersPresent(node, asked), agents.busy()));
+        answer(ctx, 200, SoapReplies.getInfoResponse(agents.envsOn(node, asked)));
     }
 
     private void migrate(RoutingContext ctx, SimulatedNode source, MigrateV2vCall call) {
@@ -158,6 +158,7 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
             throw refused;
         }
         LOG.debugf("node %s: migrating %s to %s", source.id(), call.eids(), migration.destination().id());
+        loseAnswerAfterAccepting(ctx, source, fault.mode());
         after(ctx, agents.latencyOf(source), () -> {
             agents.finishMigration(migration);
             if (fault.mode() == FaultMode.DROP_AFTER_MIGRATE) {
@@ -166,6 +167,24 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
                 answer(ctx, 200, SoapReplies.migrateV2vResponse());
             }
         });
+    }
+
+    /**
+     * The faults that lose the answer once the migration was accepted: it goes on and completes on its timer, but the
+     * caller sees a dropped connection, or a proxy's 502 or 504 with no SOAP body.
+     */
+    private static void loseAnswerAfterAccepting(RoutingContext ctx, SimulatedNode source, FaultMode mode) {
+        switch (mode) {
+            case DROP_AFTER_ACCEPT -> {
+                LOG.debugf("node %s: accepted, dropping the connection", source.id());
+                ctx.request().connection().close();
+            }
+            case HTTP_502_AFTER_ACCEPT -> ctx.response().setStatusCode(502).end();
+            case HTTP_504_AFTER_ACCEPT -> ctx.response().setStatusCode(504).end();
+            default -> {
+                // answered when the migration ends
+            }
+        }
     }
 
     /** Runs the action after the latency on this request's event loop, holding no thread in between. */

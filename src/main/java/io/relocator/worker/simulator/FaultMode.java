@@ -16,5 +16,14 @@ public enum FaultMode {
     /** Carry out each {@code migrate_v2v}, then close the connection instead of answering: the outcome is lost. */
     DROP_AFTER_MIGRATE,
     /** Close the connection on each {@code migrate_v2v} without migrating anything. */
-    DROP_BEFORE_MIGRATE
+    DROP_BEFORE_MIGRATE,
+    /**
+     * Accept each {@code migrate_v2v}, then close the connection at once: the answer is lost while the migration
+     * proceeds and completes (a connection reset after the request was written).
+     */
+    DROP_AFTER_ACCEPT,
+    /** Accept each {@code migrate_v2v}, then answer HTTP 502 with no SOAP body, as a proxy whose upstream dropped. */
+    HTTP_502_AFTER_ACCEPT,
+    /** Accept each {@code migrate_v2v}, then answer HTTP 504 with no SOAP body, as a proxy that stopped waiting. */
+    HTTP_504_AFTER_ACCEPT
 }

@@ -7,10 +7,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  * and the admin routes are its only callers.
  * <p>
  * Thread-safe without locks (concurrent maps, atomics): requests for one node may arrive on several event loops.
- * A container's move is not one atomic step across both nodes, but the busy set below keeps any other migration of it
- * out until the move is complete, and {@code get_info} during the move sees it on one node or both, never on none.
+ * A container's move is not one atomic step across both nodes, but the map of migrations in progress keeps any other
+ * migration of it out until the move is complete, and {@code get_info} during the move sees it on one node or both,
+ * never on none. While it runs, the container shows a {@code status/transition} on both nodes once its source's
+ * {@link AgentTiming} window has passed, as a real Agent does.
  */
 public final class SimulatedAgents {
 
@@ -29,16 +31,43 @@ public final class SimulatedAgents {
     private final Credentials credentials;
     private final Duration defaultLatency;
     private final Map<String, SimulatedNode> nodes = new ConcurrentHashMap<>();
-    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final LongSupplier millis;
+    private volatile AgentTiming defaultTiming = AgentTiming.IMMEDIATE;
+    /** Containers a migration holds, with the migration (which tells from when it shows its transition). */
+    private final Map<String, InProgress> migrating = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> migrateCallsByContainer = new ConcurrentHashMap<>();
 
     /** A migration accepted by {@link #beginMigration} and not yet finished. */
     record Migration(SimulatedNode source, SimulatedNode destination, List<String> eids) {
     }
 
+    /** One container's migration in progress: shown in transition on both nodes from {@code visibleAtMillis}. */
+    private record InProgress(SimulatedNode source, SimulatedNode destination, long visibleAtMillis,
+            boolean showTransition) {
+    }
+
+    /**
+     * One {@code env} of a {@code get_info} answer.
+     *
+     * @param transition the simulator's transition code while a migration holds the container, else null
+     */
+    record EnvView(String eid, int state, Integer transition) {
+    }
+
+    /** The simulator's {@code status/state} of every container: running (codes are not published; 6 is "running"). */
+    static final int STATE_RUNNING = 6;
+    /** The simulator's own {@code status/transition} code for a migration (the Agent's codes are not published). */
+    static final int TRANSITION_MIGRATING = 9;
+
     public SimulatedAgents(Credentials credentials, Duration defaultLatency) {
+        this(credentials, defaultLatency, System::currentTimeMillis);
+    }
+
+    /** With a clock of its own, so a test can move past an accept-to-visible window without waiting for it. */
+    SimulatedAgents(Credentials credentials, Duration defaultLatency, LongSupplier millis) {
         this.credentials = credentials;
         this.defaultLatency = defaultLatency;
+        this.millis = millis;
     }
 
     /**
@@ -79,6 +108,21 @@ public final class SimulatedAgents {
         node(nodeId).latency(latency);
     }
 
+    /** The timing of every node that sets none of its own. Any thread. */
+    public void setDefaultTiming(AgentTiming timing) {
+        this.defaultTiming = timing;
+    }
+
+    /** The node's own timing, or back to the simulator-wide one with an empty value. Any thread. */
+    public void setTiming(String nodeId, Optional<AgentTiming> timing) {
+        node(nodeId).timing(timing);
+    }
+
+    /** How a migration out of this node shows: its own timing, else the simulator-wide one. */
+    AgentTiming timingOf(SimulatedNode source) {
+        return source.timing().orElse(defaultTiming);
+    }
+
     /** Ends every session of the node, so the next call from a client must log in again. */
     public void expireSessions(String nodeId) {
         node(nodeId).sessions().clear();
@@ -116,7 +160,7 @@ public final class SimulatedAgents {
     }
 
     /**
-     * Checks a migration as an Agent would before copying anything and marks its containers busy; the caller must
+     * Checks a migration as an Agent would before copying anything and locks its containers; the caller must
      * {@link #finishMigration} it. Throws {@link AgentFault} with a distinct code for each refusal.
      */
     Migration beginMigration(SimulatedNode source, MigrateV2vCall call) {
@@ -132,10 +176,12 @@ public final class SimulatedAgents {
         if (!credentials.matches(decode(call.dstName()), decode(call.dstPassword()))) {
             throw new AgentFault(AgentFault.DESTINATION_LOGIN_REFUSED, "Cannot log in to destination node");
         }
-        reserve(call.eids());
+        AgentTiming timing = timingOf(source);
+        reserve(call.eids(), new InProgress(source, destination,
+                millis.getAsLong() + timing.acceptToVisible().toMillis(), timing.showTransition()));
         List<String> missing = call.eids().stream().filter(eid -> !source.containers().contains(eid)).toList();
         if (!missing.isEmpty()) {
-            call.eids().forEach(busy::remove);
+            call.eids().forEach(migrating::remove);
             throw new AgentFault(AgentFault.CONTAINER_NOT_FOUND, "Environment does not exist: " + missing.get(0));
         }
         source.startOutgoing();
@@ -148,7 +194,7 @@ public final class SimulatedAgents {
         for (String eid : migration.eids()) {
             migration.destination().containers().add(eid);
             migration.source().containers().remove(eid);
-            busy.remove(eid);
+            migrating.remove(eid);
         }
         migration.source().inFlightOut.decrementAndGet();
         migration.destination().inFlightIn.decrementAndGet();
@@ -156,23 +202,51 @@ public final class SimulatedAgents {
     }
 
     /** The containers of the node among those asked for, in the order asked; all of them when none is named. */
-    /** Containers a migration holds right now. */
-    Set<String> busy() {
-        return java.util.Collections.unmodifiableSet(busy);
-    }
-
     List<String> containersPresent(SimulatedNode node, List<String> eids) {
-        if (eids.isEmpty()) {
-            return List.copyOf(node.containers());
-        }
-        return eids.stream().filter(node.containers()::contains).distinct().toList();
+        return envsOn(node, eids).stream().map(EnvView::eid).toList();
     }
 
-    private void reserve(List<String> eids) {
+    /**
+     * What {@code get_info} on the node shows of the containers asked for (all, when none is named): those on it, and,
+     * once a migration into it is visible, the container coming in; each in transition while a visible migration
+     * holds it.
+     */
+    List<EnvView> envsOn(SimulatedNode node, List<String> eids) {
+        long now = millis.getAsLong();
+        List<String> asked = eids.isEmpty() ? candidates(node) : eids.stream().distinct().toList();
+        List<EnvView> envs = new ArrayList<>();
+        for (String eid : asked) {
+            InProgress move = migrating.get(eid);
+            boolean visible = move != null && now >= move.visibleAtMillis();
+            boolean here = node.containers().contains(eid) || visible && move.destination() == node;
+            if (here) {
+                envs.add(new EnvView(eid, STATE_RUNNING,
+                        visible && move.showTransition() ? TRANSITION_MIGRATING : null));
+            }
+        }
+        return envs;
+    }
+
+    /** Whether a migration holds the container now (visible or not). */
+    boolean isMigrating(String eid) {
+        return migrating.containsKey(eid);
+    }
+
+    private List<String> candidates(SimulatedNode node) {
+        List<String> all = new ArrayList<>(node.containers());
+        migrating.forEach((eid, move) -> {
+            if (move.destination() == node && !all.contains(eid)) {
+                all.add(eid);
+            }
+        });
+        return all;
+    }
+
+    private void reserve(List<String> eids, InProgress move) {
         List<String> taken = new ArrayList<>();
         for (String eid : eids) {
-            if (!busy.add(eid)) {
-                taken.forEach(busy::remove);
+            if (migrating.putIfAbsent(eid, move) != null) {
+                taken.forEach(migrating::remove);
                 throw new AgentFault(AgentFault.CONTAINER_BUSY, "Environment is locked by another operation: " + eid);
             }
             taken.add(eid);

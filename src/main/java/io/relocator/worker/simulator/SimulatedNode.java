@@ -21,6 +21,7 @@ final class SimulatedNode {
     private final Set<String> sessions = ConcurrentHashMap.newKeySet();
     private volatile FaultInjection fault = FaultInjection.NONE;
     private volatile Optional<Duration> latency = Optional.empty();
+    private volatile Optional<AgentTiming> timing = Optional.empty();
 
     final AtomicLong migrateCalls = new AtomicLong();
     final AtomicLong loginCalls = new AtomicLong();
@@ -63,6 +64,15 @@ final class SimulatedNode {
 
     void latency(Optional<Duration> latency) {
         this.latency = latency;
+    }
+
+    /** This node's own timing, if it has one (else the simulator-wide one applies). */
+    Optional<AgentTiming> timing() {
+        return timing;
+    }
+
+    void timing(Optional<AgentTiming> timing) {
+        this.timing = timing;
     }
 
     /** Counts one more incoming migration and keeps the highest number ever seen at once. */

@@ -17,7 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The simulator's admin view under {@code /simulator/admin}: read-only statistics for assertions, and a few calls that
- * set a test up (place containers, inject faults, set latency, expire sessions, reset counters). JSON through Vert.x
+ * set a test up (place containers, inject faults, set latency and timing, expire sessions, reset counters). JSON through Vert.x
  * {@link JsonObject}. Runs on the event loop; all state is in the thread-safe {@link SimulatedAgents}.
  * Unauthenticated by design: it exists only when the simulator is enabled, on the loopback HTTP listener.
  */
@@ -45,6 +45,8 @@ final class SimulatorAdminRoutes {
                 () -> agents.injectFault(ctx.pathParam("node"), faultFrom(jsonBody(ctx)))));
         router.put(BASE + "/nodes/:node/latency").handler(body).handler(ctx -> done(ctx,
                 () -> agents.setLatency(ctx.pathParam("node"), latencyFrom(jsonBody(ctx)))));
+        router.put(BASE + "/nodes/:node/timing").handler(body).handler(ctx -> done(ctx,
+                () -> agents.setTiming(ctx.pathParam("node"), timingFrom(jsonBody(ctx)))));
         router.post(BASE + "/nodes/:node/expire-sessions").handler(ctx -> done(ctx,
                 () -> agents.expireSessions(ctx.pathParam("node"))));
         router.post(BASE + "/reset").handler(ctx -> done(ctx, agents::resetCounters));
@@ -71,7 +73,9 @@ final class SimulatorAdminRoutes {
         return n.put("inFlightIn", node.inFlightIn.get()).put("inFlightOut", node.inFlightOut.get())
                 .put("peakIn", node.peakIn.get()).put("peakOut", node.peakOut.get())
                 .put("fault", node.fault().mode().name()).put("faultCode", node.fault().code())
-                .put("latencyMs", agents.latencyOf(node).toMillis());
+                .put("latencyMs", agents.latencyOf(node).toMillis())
+                .put("acceptToVisibleMs", agents.timingOf(node).acceptToVisible().toMillis())
+                .put("showTransition", agents.timingOf(node).showTransition());
     }
 
     private static Map<String, AtomicLong> counters(SimulatedNode node) {
@@ -93,6 +97,18 @@ final class SimulatorAdminRoutes {
     /** {@code {"millis": 300}} sets the node's latency; {@code {}} or a null goes back to the simulator-wide one. */
     private static Optional<Duration> latencyFrom(JsonObject body) {
         return Optional.ofNullable(body.getLong("millis")).map(Duration::ofMillis);
+    }
+
+    /**
+     * {@code {"acceptToVisibleMillis": 2000, "showTransition": true}} sets the node's timing (a missing field keeps
+     * the default: 0 ms, true); {@code {}} goes back to the simulator-wide timing.
+     */
+    private static Optional<AgentTiming> timingFrom(JsonObject body) {
+        if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AgentTiming(Duration.ofMillis(body.getLong("acceptToVisibleMillis", 0L)),
+                body.getBoolean("showTransition", true)));
     }
 
     private static JsonObject jsonBody(RoutingContext ctx) {

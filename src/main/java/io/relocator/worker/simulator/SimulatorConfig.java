@@ -33,6 +33,18 @@ public interface SimulatorConfig {
     @WithDefault("0s")
     Duration latency();
 
+    /**
+     * How long after accepting a {@code migrate_v2v} the simulated Agents still show the container as if nothing
+     * happened (no transition on the source, absent from the target), as a real Agent does for a moment. The
+     * worker's {@code relocator.reconcile.grace} must be longer. Per node: {@code PUT .../nodes/{node}/timing}.
+     */
+    @WithDefault("0s")
+    Duration acceptToVisible();
+
+    /** Whether a running migration shows a {@code status/transition} on both nodes once the window has passed. */
+    @WithDefault("true")
+    boolean showTransition();
+
     /** The Agent error code answered for a missing, unknown or expired session (the worker then logs in again). */
     @WithDefault("112")
     int sessionInvalidCode();

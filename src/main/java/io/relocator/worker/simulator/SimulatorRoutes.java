@@ -35,6 +35,7 @@ public class SimulatorRoutes {
             LOG.warn("Agent simulator: relocator.simulator.password is not set, every login and migration is refused");
         }
         SimulatedAgents agents = new SimulatedAgents(credentials, config.latency());
+        agents.setDefaultTiming(new AgentTiming(config.acceptToVisible(), config.showTransition()));
         configureNodes(agents, config);
         mount(router, agents, config.sessionInvalidCode());
         LOG.infof("Agent simulator enabled at %s for nodes %s", AGENT_PATH, config.nodes().keySet());

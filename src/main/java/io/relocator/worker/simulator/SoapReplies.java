@@ -8,13 +8,6 @@ import java.util.List;
  */
 final class SoapReplies {
 
-    /** A running container ({@code status/state}). */
-    static final int STATE_RUNNING = 6;
-    /**
-     * A container an operation holds (being migrated): the simulator's own code, since the Agent's codes for
-     * transitional states are not published. The worker's {@code relocator.reconcile.busy-states} names it.
-     */
-    static final int STATE_BUSY = 13;
     /** {@code parent_eid} of a container: the Hardware Node itself, which the Agent names with the null GUID. */
     static final String NODE_EID = "00000000-0000-0000-0000-000000000000";
 
@@ -40,19 +33,23 @@ final class SoapReplies {
     }
 
     /**
-     * One {@code env} per container, or an empty response (the schema wants one; the Agent sends none).
-     *
-     * @param busy the containers among them that a migration holds
+     * One {@code env} per container, or an empty response (the schema wants one; the Agent sends none). A container a
+     * visible migration holds has a {@code status/transition} after its {@code state}, as {@code env_statusType}
+     * orders them.
      */
-    static String getInfoResponse(List<String> eids, java.util.Set<String> busy) {
-        StringBuilder envs = new StringBuilder();
-        for (String eid : eids) {
-            int state = busy.contains(eid) ? STATE_BUSY : STATE_RUNNING;
-            envs.append("<e:env><t:parent_eid>").append(NODE_EID).append("</t:parent_eid><t:eid>").append(escape(eid))
-                    .append("</t:eid><t:status><t:state>").append(state).append("</t:state></t:status></e:env>");
+    static String getInfoResponse(List<SimulatedAgents.EnvView> envs) {
+        StringBuilder out = new StringBuilder();
+        for (SimulatedAgents.EnvView env : envs) {
+            out.append("<e:env><t:parent_eid>").append(NODE_EID).append("</t:parent_eid><t:eid>")
+                    .append(escape(env.eid())).append("</t:eid><t:status><t:state>").append(env.state())
+                    .append("</t:state>");
+            if (env.transition() != null) {
+                out.append("<t:transition>").append(env.transition()).append("</t:transition>");
+            }
+            out.append("</t:status></e:env>");
         }
         return envelope("<e:get_infoResponse xmlns:e=\"" + AgentNamespaces.ENVM + "\" xmlns:t=\"" + AgentNamespaces.TYPES
-                + "\">" + envs + "</e:get_infoResponse>");
+                + "\">" + out + "</e:get_infoResponse>");
     }
 
     /** A SOAP 1.1 Fault carrying the Agent's {@code error} in its detail, as a real Agent reports failures. */

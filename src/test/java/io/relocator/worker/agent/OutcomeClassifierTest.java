@@ -7,17 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URL;
 import java.net.UnknownHostException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutionException;
 
 import javax.net.ssl.SSLHandshakeException;
 import javax.xml.namespace.QName;
+import javax.xml.stream.XMLStreamException;
 
 import jakarta.xml.soap.SOAPFactory;
 import jakarta.xml.ws.WebServiceException;
 import jakarta.xml.ws.soap.SOAPFaultException;
 
 import org.apache.cxf.interceptor.Fault;
+import org.apache.cxf.transport.http.HTTPException;
 import org.junit.jupiter.api.Test;
 
 import io.quarkiverse.cxf.vertx.http.client.VertxHttpClientHTTPConduit.TimeoutIOException;
@@ -89,8 +93,42 @@ class OutcomeClassifierTest {
     }
 
     @Test
-    void anythingElseIsInternal() {
-        assertEquals(ErrorCode.INTERNAL, classify(new IllegalStateException("bug")).code());
+    void http503WithNoBodyIsNotSentAndRetryable() throws Exception {
+        MigrationError error = classify(transport(http(503)));
+        assertEquals(ErrorCode.UNREACHABLE, error.code());
+        assertTrue(error.retryable());
+    }
+
+    @Test
+    void http502And504AfterTheRequestWasWrittenAreInDoubtNotRetried() throws Exception {
+        for (int status : new int[] { 502, 504, 404 }) {
+            MigrationError error = classify(transport(http(status)));
+            assertEquals(ErrorCode.IN_DOUBT, error.code(), "HTTP " + status);
+            assertFalse(error.retryable(), "HTTP " + status);
+            assertTrue(error.message().contains(String.valueOf(status)), error.message());
+        }
+    }
+
+    @Test
+    void anAnswerThatCannotBeParsedIsInDoubtNotInternal() {
+        for (Throwable failure : new Throwable[] {
+                new ExecutionException(new WebServiceException("Unmarshalling Error",
+                        new Fault(new XMLStreamException("Unexpected EOF in prolog")))),
+                new ExecutionException(new WebServiceException(new Fault(new IllegalArgumentException(
+                        "Response was of unexpected text/html ContentType.")))),
+                new IllegalStateException("a failure this class does not know") }) {
+            MigrationError error = classify(failure);
+            assertEquals(ErrorCode.IN_DOUBT, error.code(), failure.toString());
+            assertFalse(error.retryable(), failure.toString());
+        }
+    }
+
+    @Test
+    void aCallThatFoundNoWorkerThreadWasNotSentAndIsRetryable() {
+        MigrationError error = classify(new ExecutionException(new RejectedExecutionException(
+                "Unable to dispatch SOAP client call within 30000 ms on a worker thread")));
+        assertEquals(ErrorCode.INTERNAL, error.code());
+        assertTrue(error.retryable());
     }
 
     @Test
@@ -101,6 +139,10 @@ class OutcomeClassifierTest {
 
     private static MigrationError classify(Throwable failure) {
         return OutcomeClassifier.classify(OutcomeClassifier.unwrap(failure), NODE);
+    }
+
+    private static HTTPException http(int status) throws Exception {
+        return new HTTPException(status, "status " + status, new URL("http://127.0.0.1:9/"));
     }
 
     private static ExecutionException transport(Throwable cause) {

@@ -91,6 +91,7 @@ abstract class ProcessTestSupport {
         config.put("relocator.concurrency.per-target-node", "2");
         config.put("relocator.reconcile.interval", "PT0.2S");
         config.put("relocator.reconcile.deadline", "PT60S");
+        config.put("relocator.reconcile.grace", "PT2S");
         config.put("relocator.retry.initial-backoff", "PT0.2S");
         for (String node : NODES) {
             String prefix = "relocator.nodes." + node + ".";

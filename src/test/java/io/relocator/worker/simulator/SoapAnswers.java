@@ -55,6 +55,31 @@ final class SoapAnswers {
         return eids;
     }
 
+    /**
+     * Each {@code {envm}env} of a {@code get_infoResponse}: its eid, {@code status/state} and {@code status/transition}
+     * (null when absent).
+     */
+    static List<Env> envs(String xml) {
+        Element response = only(parse(xml).getElementsByTagNameNS(BASE + "envm", "get_infoResponse"));
+        NodeList envs = response.getElementsByTagNameNS(BASE + "envm", "env");
+        List<Env> out = new ArrayList<>();
+        for (int i = 0; i < envs.getLength(); i++) {
+            Element env = (Element) envs.item(i);
+            out.add(new Env(only(env.getElementsByTagNameNS(BASE + "types", "eid")).getTextContent(),
+                    intOrNull(env, "state"), intOrNull(env, "transition")));
+        }
+        return out;
+    }
+
+    /** One {@code env} as {@code get_info} shows it. */
+    record Env(String eid, Integer state, Integer transition) {
+    }
+
+    private static Integer intOrNull(Element env, String name) {
+        NodeList found = env.getElementsByTagNameNS(BASE + "types", name);
+        return found.getLength() == 0 ? null : Integer.valueOf(found.item(0).getTextContent().strip());
+    }
+
     static boolean isMigrateResponse(String xml) {
         return parse(xml).getElementsByTagNameNS(BASE + "relocator", "migrate_v2vResponse").getLength() == 1;
     }

@@ -50,6 +50,7 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
         config.put("relocator.retry.initial-backoff", "PT0.2S");
         config.put("relocator.reconcile.interval", "PT0.2S");
         config.put("relocator.reconcile.deadline", RECONCILE_DEADLINE.toString());
+        config.put("relocator.reconcile.grace", "PT1S");
         List<String> nodes = new java.util.ArrayList<>(List.of("hn-01", "hn-02", "hn-03", "hn-04", FAULTY, DEAD,
                 IMPATIENT, SLOW_SOURCE, SLOW_TARGET));
         nodes.addAll(FAST_TARGETS);

@@ -1,0 +1,82 @@
+package io.relocator.worker.simulator;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.relocator.worker.domain.AgentOutcome;
+import io.relocator.worker.domain.AgentPort;
+import io.relocator.worker.domain.ContainerPresence;
+import io.relocator.worker.domain.ErrorCode;
+import io.relocator.worker.domain.MigrationCall;
+import io.relocator.worker.domain.MigrationError;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A plain {@link AgentPort} over real HTTP to the simulator on 127.0.0.1, so the domain's reconciliation can be run
+ * against the simulator's timing without starting Quarkus. It maps answers the way {@code OutcomeClassifier} does
+ * (tested on its own): 200 completed, a fault AGENT_ERROR, 503 or no connection UNREACHABLE, anything else after
+ * the request was written (a dropped connection, 502, 504) IN_DOUBT.
+ */
+final class HttpAgentPort implements AgentPort {
+
+    private final SimulatorHarness sim;
+    private final Map<String, String> sessions = new ConcurrentHashMap<>();
+
+    HttpAgentPort(SimulatorHarness sim) {
+        this.sim = sim;
+    }
+
+    @Override
+    public Uni<AgentOutcome> migrate(MigrationCall call) {
+        String envelope = AgentEnvelopes.migrate(session(call.sourceNode()), List.of(call.containerId()),
+                SimulatorHarness.address(call.targetNode()), SimulatorHarness.USER, sim.password);
+        return Uni.createFrom().completionStage(() -> sim.soapAsync(call.sourceNode(), envelope))
+                .map(response -> outcome(response, call.sourceNode()))
+                .onFailure().recoverWithItem(failure -> AgentOutcome.failed(lost(failure, call.sourceNode())));
+    }
+
+    @Override
+    public Uni<ContainerPresence> locate(String node, String containerId) {
+        String envelope = AgentEnvelopes.getInfo(session(node), containerId);
+        return Uni.createFrom().completionStage(() -> sim.soapAsync(node, envelope))
+                .map(response -> response.statusCode() != 200
+                        ? ContainerPresence.unknown(node, containerId, MigrationError.of(ErrorCode.IN_DOUBT,
+                                "HTTP " + response.statusCode(), false))
+                        : SoapAnswers.envs(response.body()).stream().filter(e -> e.eid().equals(containerId))
+                                .findFirst()
+                                .map(e -> ContainerPresence.present(node, containerId, e.state(), e.transition()))
+                                .orElse(ContainerPresence.absent(node, containerId)))
+                .onFailure().recoverWithItem(failure -> ContainerPresence.unknown(node, containerId,
+                        lost(failure, node)));
+    }
+
+    private String session(String node) {
+        return sessions.computeIfAbsent(node, sim::login);
+    }
+
+    private static AgentOutcome outcome(HttpResponse<String> response, String node) {
+        return switch (response.statusCode()) {
+            case 200 -> AgentOutcome.completed();
+            case 500 -> AgentOutcome.failed(new MigrationError(ErrorCode.AGENT_ERROR, "Agent fault", false,
+                    SoapAnswers.faultCode(response.body()), node));
+            case 503 -> AgentOutcome.failed(new MigrationError(ErrorCode.UNREACHABLE, "HTTP 503", true, null, node));
+            default -> AgentOutcome.failed(new MigrationError(ErrorCode.IN_DOUBT, "request sent, answer lost: HTTP "
+                    + response.statusCode(), false, null, node));
+        };
+    }
+
+    private static MigrationError lost(Throwable failure, String node) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof ConnectException) {
+            return new MigrationError(ErrorCode.UNREACHABLE, cause.toString(), true, null, node);
+        }
+        return new MigrationError(ErrorCode.IN_DOUBT, "request sent, answer lost: "
+                + (cause instanceof IOException ? "connection dropped" : cause.toString()), false, null, node);
+    }
+}

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,7 @@ class MigrationSchedulerTest {
     private static final Duration AGING = Duration.ofMinutes(10);
 
     private final List<Started> started = new ArrayList<>();
-    private final ManualClock clock = new ManualClock();
+    private final MutableClock clock = new MutableClock(Instant.EPOCH);
     private final PriorityOrder order = new PriorityOrder(AGING, clock);
     private int sequence;
 
@@ -336,30 +333,6 @@ class MigrationSchedulerTest {
         scheduler.submit(request, "p", () -> Uni.createFrom().emitter(e -> started.add(new Started(request, e))))
                 .subscribe().with(answer::set);
         return answer;
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.EPOCH;
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 
     private List<String> startedIds() {

@@ -27,6 +27,7 @@ import io.relocator.worker.domain.MigrationRequest;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.MigrationStatus;
 import io.relocator.worker.domain.NextStep;
+import io.relocator.worker.domain.Priority;
 import io.relocator.worker.domain.Reconciliation;
 import io.relocator.worker.domain.RetryPolicy;
 import io.smallrye.mutiny.Uni;
@@ -113,7 +114,7 @@ class AgentTimingRaceTest {
 
     private NextStep attempt(AttemptHistory history) {
         MigrationRequest request = new MigrationRequest("race-" + container, container, "hn-01", "hn-02", 0,
-                MigrationOptions.NONE, null, null, null, Instant.now());
+                MigrationOptions.NONE, null, null, null, Priority.NORMAL, Instant.now());
         return runner.attempt(request, history, sink).await().atMost(Duration.ofSeconds(30));
     }
 }

@@ -309,6 +309,13 @@ public interface RelocatorConfig {
         /** Skip TLS certificate and host name checks. Insecure; logged loudly at start-up. */
         @WithDefault("false")
         boolean trustAll();
+
+        /**
+         * Accept {@code http://} agent URLs to hosts other than loopback (127.0.0.0/8, ::1, localhost). Every call
+         * carries a node password, so this is off: such a URL stops start-up. When on, each such node is logged at WARN.
+         */
+        @WithDefault("false")
+        boolean allowPlainHttp();
     }
 
     /** MigrationEvent settings. */

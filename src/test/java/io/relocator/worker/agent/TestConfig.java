@@ -35,11 +35,11 @@ final class TestConfig {
 
     record Agent(Duration connectTimeout, Duration receiveTimeout, String headerNamespace, String headerTarget,
             List<Integer> sessionInvalidCodes, Optional<String> trustStore, Optional<String> trustStorePassword,
-            String trustStoreType, boolean trustAll) implements RelocatorConfig.Agent {
+            String trustStoreType, boolean trustAll, boolean allowPlainHttp) implements RelocatorConfig.Agent {
 
         Agent withHeaderNamespace(String namespace) {
             return new Agent(connectTimeout, receiveTimeout, namespace, headerTarget, sessionInvalidCodes, trustStore,
-                    trustStorePassword, trustStoreType, trustAll);
+                    trustStorePassword, trustStoreType, trustAll, allowPlainHttp);
         }
     }
 
@@ -51,6 +51,6 @@ final class TestConfig {
 
     static Agent agent() {
         return new Agent(Duration.ofSeconds(2), Duration.ofSeconds(20), SOAP_PROTOCOL_NS, "relocator", List.of(112),
-                Optional.empty(), Optional.empty(), "PKCS12", false);
+                Optional.empty(), Optional.empty(), "PKCS12", false, false);
     }
 }

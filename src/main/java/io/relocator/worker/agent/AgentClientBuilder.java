@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -47,6 +48,8 @@ public final class AgentClientBuilder {
     private final Function<String, CXFClientInfo> clientInfos;
     private final long workerDispatchTimeoutMs;
     private final AgentTls tls;
+    private final PayloadLogging logging;
+    private final SecretScrubber scrubber;
 
     /**
      * @param clientInfos the Quarkus CXF client info of a client key ({@code relocator-agent-<node>}); the Vert.x
@@ -54,6 +57,19 @@ public final class AgentClientBuilder {
      */
     public AgentClientBuilder(Vertx vertx, Bus bus, RelocatorConfig.Agent settings, int perSourceNode,
             Function<String, CXFClientInfo> clientInfos, long workerDispatchTimeoutMs) {
+        this(vertx, bus, settings, perSourceNode, clientInfos, workerDispatchTimeoutMs, PayloadLogging.off(),
+                SecretScrubber.of(List.of()));
+    }
+
+    /**
+     * @param logging CXF payload logging, when turned on ({@code quarkus.cxf.logging.*})
+     * @param scrubber hides the known passwords in what that logging writes
+     */
+    AgentClientBuilder(Vertx vertx, Bus bus, RelocatorConfig.Agent settings, int perSourceNode,
+            Function<String, CXFClientInfo> clientInfos, long workerDispatchTimeoutMs, PayloadLogging logging,
+            SecretScrubber scrubber) {
+        this.logging = logging;
+        this.scrubber = scrubber;
         this.vertx = vertx;
         this.bus = bus;
         this.settings = settings;
@@ -113,6 +129,7 @@ public final class AgentClientBuilder {
         factory.setEndpointName(new QName(WSDL_NAMESPACE, "AgentPort"));
         factory.setAddress(url);
         factory.setProperties(properties(conduits));
+        logging.feature(scrubber).ifPresent(factory.getFeatures()::add);
         if (!DEFAULT_HEADER_NAMESPACE.equals(settings.headerNamespace())) {
             factory.getFeatures().add(headerNamespaceRewrite(settings.headerNamespace()));
         }

@@ -125,8 +125,8 @@ public interface RelocatorConfig {
         /** User name to log in to this node's Agent, and sent as {@code dst/login/name} when it is a destination. */
         String username();
 
-        /** Password of that user: from the environment or a secret, never a file in git. Never logged. */
-        String password();
+        /** Password of that user: from the environment or a secret, never a file in git. Never logged (redacted type). */
+        Secret password();
 
         /** Override of {@code relocator.concurrency.per-target-node} for migrations into this node. */
         OptionalInt maxIncoming();
@@ -299,8 +299,8 @@ public interface RelocatorConfig {
         /** Trust store (PKCS12 or JKS file) for {@code https} agent URLs; the JVM's default trust when absent. */
         Optional<String> trustStore();
 
-        /** Password of the trust store. */
-        Optional<String> trustStorePassword();
+        /** Password of the trust store (redacted type). */
+        Optional<Secret> trustStorePassword();
 
         /** Type of the trust store. */
         @WithDefault("PKCS12")

@@ -49,7 +49,9 @@ class EnvironmentConfigTest {
         assertEquals("TCP", node.protocol());
         assertEquals("00000000-0000-0000-0000-000000000000", node.realm());
         assertEquals("root", node.username());
-        assertEquals(password, node.password());
+        assertEquals(password, node.password().reveal());
+        assertFalse(node.password().toString().contains(password), "the password type is redacted");
+        assertFalse(node.toString().contains(password), "so is the node's block printed whole: " + node);
         assertEquals(8, node.maxIncoming().getAsInt());
         assertTrue(node.maxOutgoing().isEmpty());
         assertEquals(Duration.ofHours(6), node.receiveTimeout().orElseThrow());

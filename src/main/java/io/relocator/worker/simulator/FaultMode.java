@@ -16,5 +16,10 @@ public enum FaultMode {
     /** Carry out each {@code migrate_v2v}, then close the connection instead of answering: the outcome is lost. */
     DROP_AFTER_MIGRATE,
     /** Close the connection on each {@code migrate_v2v} without migrating anything. */
-    DROP_BEFORE_MIGRATE
+    DROP_BEFORE_MIGRATE,
+    /**
+     * A careless Agent: refuse each {@code migrate_v2v} with an Agent error (the node's code) whose text repeats the
+     * {@code dst/password} it was sent, decoded and as sent (base64). For the worker's secret-leak test.
+     */
+    ECHO_CREDENTIALS
 }

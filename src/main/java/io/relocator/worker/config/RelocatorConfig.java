@@ -316,6 +316,17 @@ public interface RelocatorConfig {
          */
         @WithDefault("false")
         boolean allowPlainHttp();
+
+        /**
+         * Silence on an Agent connection before TCP keep-alive probes start. A migration call is silent for as long as
+         * it runs; keep this below the idle timeout of every NAT or firewall between the worker and the Agents.
+         */
+        @WithDefault("60s")
+        Duration tcpKeepAliveIdle();
+
+        /** Time between two TCP keep-alive probes; four unanswered probes end the connection. */
+        @WithDefault("15s")
+        Duration tcpKeepAliveInterval();
     }
 
     /** MigrationEvent settings. */

@@ -36,16 +36,22 @@ final class TestConfig {
 
     record Agent(Duration connectTimeout, Duration receiveTimeout, String headerNamespace, String headerTarget,
             List<Integer> sessionInvalidCodes, Optional<String> trustStore, Optional<Secret> trustStorePassword,
-            String trustStoreType, boolean trustAll, boolean allowPlainHttp) implements RelocatorConfig.Agent {
+            String trustStoreType, boolean trustAll, boolean allowPlainHttp, Duration tcpKeepAliveIdle,
+            Duration tcpKeepAliveInterval) implements RelocatorConfig.Agent {
+
+        Agent withTcpKeepAlive(Duration idle, Duration interval) {
+            return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
+                    trustStore, trustStorePassword, trustStoreType, trustAll, allowPlainHttp, idle, interval);
+        }
 
         Agent withTrustStorePassword(Secret password) {
             return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
-                    trustStore, Optional.of(password), trustStoreType, trustAll, allowPlainHttp);
+                    trustStore, Optional.of(password), trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval);
         }
 
         Agent withHeaderNamespace(String namespace) {
             return new Agent(connectTimeout, receiveTimeout, namespace, headerTarget, sessionInvalidCodes, trustStore,
-                    trustStorePassword, trustStoreType, trustAll, allowPlainHttp);
+                    trustStorePassword, trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval);
         }
     }
 
@@ -57,6 +63,7 @@ final class TestConfig {
 
     static Agent agent() {
         return new Agent(Duration.ofSeconds(2), Duration.ofSeconds(20), SOAP_PROTOCOL_NS, "relocator", List.of(112),
-                Optional.empty(), Optional.empty(), "PKCS12", false, false);
+                Optional.empty(), Optional.empty(), "PKCS12", false, false, Duration.ofSeconds(60),
+                Duration.ofSeconds(15));
     }
 }

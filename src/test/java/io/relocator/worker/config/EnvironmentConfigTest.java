@@ -80,8 +80,11 @@ class EnvironmentConfigTest {
     }
 
     @Test
-    void plainHttpIsNotAllowedByDefault() {
-        assertFalse(mapped(node("HN_03", "http://127.0.0.1:4646")).agent().allowPlainHttp());
+    void plainHttpIsNotAllowedAndKeepAliveProbesAfterAMinuteByDefault() {
+        RelocatorConfig.Agent agent = mapped(node("HN_03", "http://127.0.0.1:4646")).agent();
+        assertFalse(agent.allowPlainHttp());
+        assertEquals(Duration.ofSeconds(60), agent.tcpKeepAliveIdle());
+        assertEquals(Duration.ofSeconds(15), agent.tcpKeepAliveInterval());
     }
 
     private static Map<String, String> node(String envId, String agentUrl) {

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -30,7 +31,8 @@ import io.vertx.core.http.PoolOptions;
 /**
  * Builds the CXF client proxy of one node's Agent: its endpoint URL, its connect and receive timeouts (the node's
  * override, else {@code relocator.agent.*}), the Vert.x conduit with an HTTP/1 pool of
- * {@code max-outgoing (else per-source-node) + }{@value #POOL_MARGIN} connections, and TLS for https URLs.
+ * {@code max-outgoing (else per-source-node) + }{@value #POOL_MARGIN} connections, TCP keep-alive
+ * ({@link TcpKeepAlive}), and TLS for https URLs.
  */
 public final class AgentClientBuilder {
 
@@ -47,6 +49,9 @@ public final class AgentClientBuilder {
     private final Function<String, CXFClientInfo> clientInfos;
     private final long workerDispatchTimeoutMs;
     private final AgentTls tls;
+    private final PayloadLogging logging;
+    private final TcpKeepAlive keepAlive;
+    private final SecretScrubber scrubber;
 
     /**
      * @param clientInfos the Quarkus CXF client info of a client key ({@code relocator-agent-<node>}); the Vert.x
@@ -54,6 +59,19 @@ public final class AgentClientBuilder {
      */
     public AgentClientBuilder(Vertx vertx, Bus bus, RelocatorConfig.Agent settings, int perSourceNode,
             Function<String, CXFClientInfo> clientInfos, long workerDispatchTimeoutMs) {
+        this(vertx, bus, settings, perSourceNode, clientInfos, workerDispatchTimeoutMs, PayloadLogging.off(),
+                SecretScrubber.of(List.of()));
+    }
+
+    /**
+     * @param logging CXF payload logging, when turned on ({@code quarkus.cxf.logging.*})
+     * @param scrubber hides the known passwords in what that logging writes
+     */
+    AgentClientBuilder(Vertx vertx, Bus bus, RelocatorConfig.Agent settings, int perSourceNode,
+            Function<String, CXFClientInfo> clientInfos, long workerDispatchTimeoutMs, PayloadLogging logging,
+            SecretScrubber scrubber) {
+        this.logging = logging;
+        this.scrubber = scrubber;
         this.vertx = vertx;
         this.bus = bus;
         this.settings = settings;
@@ -61,15 +79,20 @@ public final class AgentClientBuilder {
         this.clientInfos = clientInfos;
         this.workerDispatchTimeoutMs = workerDispatchTimeoutMs;
         this.tls = new AgentTls(settings);
+        this.keepAlive = new TcpKeepAlive(settings.tcpKeepAliveIdle(), settings.tcpKeepAliveInterval());
     }
 
     AgentTls tls() {
         return tls;
     }
 
+    TcpKeepAlive keepAlive() {
+        return keepAlive;
+    }
+
     NodeClient build(String nodeId, RelocatorConfig.Node node) {
         int poolSize = poolSize(node);
-        NodeHttpClientPool pool = new NodeHttpClientPool(vertx, httpOptions(node), poolOptions(poolSize));
+        NodeHttpClientPool pool = new NodeHttpClientPool(vertx, httpOptions(node), poolOptions(poolSize), keepAlive);
         NodeConduitFactory conduits = new NodeConduitFactory(clientInfos.apply("relocator-agent-" + nodeId), pool,
                 connectTimeout(node), receiveTimeout(node));
         AgentPortType port = proxy(node.agentUrl(), conduits);
@@ -89,11 +112,11 @@ public final class AgentClientBuilder {
         return node.receiveTimeout().orElse(settings.receiveTimeout());
     }
 
-    private HttpClientOptions httpOptions(RelocatorConfig.Node node) {
-        HttpClientOptions options = new HttpClientOptions()
+    HttpClientOptions httpOptions(RelocatorConfig.Node node) {
+        HttpClientOptions options = keepAlive.applyTo(new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setKeepAlive(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout(node).toMillis()));
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout(node).toMillis())));
         if ("https".equalsIgnoreCase(URI.create(node.agentUrl()).getScheme())) {
             tls.applyTo(options);
         }
@@ -113,6 +136,7 @@ public final class AgentClientBuilder {
         factory.setEndpointName(new QName(WSDL_NAMESPACE, "AgentPort"));
         factory.setAddress(url);
         factory.setProperties(properties(conduits));
+        logging.feature(scrubber).ifPresent(factory.getFeatures()::add);
         if (!DEFAULT_HEADER_NAMESPACE.equals(settings.headerNamespace())) {
             factory.getFeatures().add(headerNamespaceRewrite(settings.headerNamespace()));
         }

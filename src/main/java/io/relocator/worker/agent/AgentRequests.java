@@ -41,7 +41,7 @@ public final class AgentRequests {
         Login login = new Login();
         login.setName(bytes(node.username()));
         login.setRealm(node.realm());
-        login.setPassword(bytes(node.password()));
+        login.setPassword(node.password().utf8());
         return login;
     }
 
@@ -105,7 +105,7 @@ public final class AgentRequests {
         login.setName(bytes(target.username()));
         login.setRealm(target.realm());
         dst.setLogin(login);
-        dst.setPassword(bytes(target.password()));
+        dst.setPassword(target.password().utf8());
         return dst;
     }
 

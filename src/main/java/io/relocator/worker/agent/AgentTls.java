@@ -3,6 +3,7 @@ package io.relocator.worker.agent;
 import org.jboss.logging.Logger;
 
 import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.config.Secret;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.PfxOptions;
@@ -35,7 +36,7 @@ final class AgentTls {
         }
         options.setVerifyHost(true);
         settings.trustStore().ifPresent(path -> {
-            String password = settings.trustStorePassword().orElse(null);
+            String password = settings.trustStorePassword().map(Secret::reveal).orElse(null);
             if ("JKS".equalsIgnoreCase(settings.trustStoreType())) {
                 options.setTrustOptions(new JksOptions().setPath(path).setPassword(password));
             } else {

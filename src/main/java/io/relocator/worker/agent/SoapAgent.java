@@ -49,12 +49,16 @@ public class SoapAgent implements AgentPort {
     private final AgentClients clients;
     private final AgentRequests requests;
     private final Map<String, NodeSession> sessions;
+    /** Every failure's text comes from an Agent or the transport: an Agent may repeat the password it was sent. */
+    private final SecretScrubber scrubber;
 
     @Inject
     SoapAgent(RelocatorConfig config, NodeInventory inventory, Vertx vertx, CxfConfig cxf) {
         this(config.agent(), inventory.nodes(), AgentClients.build(new AgentClientBuilder(vertx,
                 BusFactory.getDefaultBus(), config.agent(), config.concurrency().perSourceNode(),
-                key -> clientInfo(cxf, vertx, key), cxf.client().workerDispatchTimeout()), inventory.nodes()));
+                key -> clientInfo(cxf, vertx, key), cxf.client().workerDispatchTimeout(),
+                PayloadLogging.from(cxf.logging()), SecretScrubber.knownPasswords(config.agent(), inventory.nodes())),
+                inventory.nodes()));
     }
 
     /** For tests and for wiring without CDI: clients built by {@link AgentClients#build}. */
@@ -65,6 +69,7 @@ public class SoapAgent implements AgentPort {
         this.requests = new AgentRequests(settings.headerTarget());
         this.sessions = clients.all().keySet().stream().collect(Collectors.toUnmodifiableMap(
                 node -> node, node -> new NodeSession(() -> login(node))));
+        this.scrubber = SecretScrubber.knownPasswords(settings, nodes);
     }
 
     /** Builds the clients with the application (this bean's constructor) and logs in to every node in the background. */
@@ -82,7 +87,7 @@ public class SoapAgent implements AgentPort {
         sessions.forEach((node, session) -> session.sessionId().subscribe().with(
                 id -> LOG.debugf("Logged in to the Agent of %s", node),
                 failure -> LOG.warnf("Could not log in to the Agent of %s yet: %s", node,
-                        OutcomeClassifier.classify(failure, node).message())));
+                        classify(failure, node).message())));
     }
 
     @Override
@@ -100,7 +105,7 @@ public class SoapAgent implements AgentPort {
                         handler)))
                 .map(ignored -> AgentOutcome.completed())
                 .onFailure().recoverWithItem(failure -> AgentOutcome.failed(
-                        OutcomeClassifier.classify(failure, call.sourceNode())));
+                        classify(failure, call.sourceNode())));
     }
 
     /** Asks {@code node}'s Agent whether the Container is there ({@code envm/get_info}); never a failed Uni. */
@@ -115,7 +120,7 @@ public class SoapAgent implements AgentPort {
                 handler -> port.getInfoAsync(requests.getInfo(containerId), requests.getInfoHeader(session), handler)))
                 .map(response -> presence(node, containerId, response))
                 .onFailure().recoverWithItem(failure -> ContainerPresence.unknown(node, containerId,
-                        OutcomeClassifier.classify(failure, node)));
+                        classify(failure, node)));
     }
 
     /** Runs {@code call} with the node's session; when the Agent says the session is not valid, logs in and resends once. */
@@ -133,6 +138,11 @@ public class SoapAgent implements AgentPort {
         AgentPortType port = clients.client(node).port();
         return AgentCalls.<LoginResponse> call(handler -> port.loginAsync(requests.login(nodes.get(node)), handler))
                 .map(LoginResponse::getSessionId);
+    }
+
+    /** The one way a failure becomes a MigrationError here: classified, then scrubbed of every known password. */
+    private MigrationError classify(Throwable failure, String node) {
+        return scrubber.scrub(OutcomeClassifier.classify(failure, node));
     }
 
     private boolean isSessionInvalid(Throwable failure) {

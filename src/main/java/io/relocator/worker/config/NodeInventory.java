@@ -1,5 +1,7 @@
 package io.relocator.worker.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -8,21 +10,26 @@ import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 /**
  * The node inventory by node id, as every other part of the worker sees it. Node ids are
  * {@code [a-z0-9][a-z0-9-]{0,62}}; a block given as environment variables ({@code RELOCATOR_NODES__HN_01__...})
  * reaches the config mapping as {@code hn.01}, because {@code _} in a variable name stands for {@code .}; since an
- * id never holds a dot, it is turned back into {@code hn-01} here.
+ * id never holds a dot, it is turned back into {@code hn-01} here. Built once, at start-up, where it also refuses agent
+ * URLs that would send passwords in the clear ({@link AgentUrlRule}).
  */
 @Singleton
 public class NodeInventory {
 
+    private static final Logger LOG = Logger.getLogger(NodeInventory.class);
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final Map<String, RelocatorConfig.Node> nodes;
 
     public NodeInventory(RelocatorConfig config) {
         this.nodes = byNodeId(config.nodes());
+        checkAgentUrls(nodes, config.agent().allowPlainHttp());
     }
 
     public Set<String> ids() {
@@ -35,6 +42,23 @@ public class NodeInventory {
 
     public Map<String, RelocatorConfig.Node> nodes() {
         return nodes;
+    }
+
+    /**
+     * Refuses URLs {@link AgentUrlRule} refuses; says at WARN, once per node, which ones send passwords in the clear.
+     * Returns those nodes' ids.
+     */
+    static List<String> checkAgentUrls(Map<String, RelocatorConfig.Node> nodes, boolean allowPlainHttp) {
+        List<String> plain = new ArrayList<>();
+        new TreeMap<>(nodes).forEach((id, node) -> {
+            if (AgentUrlRule.check(id, node.agentUrl(), allowPlainHttp) == AgentUrlRule.Verdict.PLAIN_ALLOWED) {
+                plain.add(id);
+                LOG.warnf("Node %s: its Agent is called over plain http to a host that is not loopback (%s=true)."
+                        + " Its password and every target's password cross the network readable by anyone on the path.",
+                        id, AgentUrlRule.ALLOW_KEY);
+            }
+        });
+        return plain;
     }
 
     static Map<String, RelocatorConfig.Node> byNodeId(Map<String, RelocatorConfig.Node> configured) {

@@ -125,8 +125,8 @@ public interface RelocatorConfig {
         /** User name to log in to this node's Agent, and sent as {@code dst/login/name} when it is a destination. */
         String username();
 
-        /** Password of that user: from the environment or a secret, never a file in git. Never logged. */
-        String password();
+        /** Password of that user: from the environment or a secret, never a file in git. Never logged (redacted type). */
+        Secret password();
 
         /** Override of {@code relocator.concurrency.per-target-node} for migrations into this node. */
         OptionalInt maxIncoming();
@@ -326,8 +326,8 @@ public interface RelocatorConfig {
         /** Trust store (PKCS12 or JKS file) for {@code https} agent URLs; the JVM's default trust when absent. */
         Optional<String> trustStore();
 
-        /** Password of the trust store. */
-        Optional<String> trustStorePassword();
+        /** Password of the trust store (redacted type). */
+        Optional<Secret> trustStorePassword();
 
         /** Type of the trust store. */
         @WithDefault("PKCS12")
@@ -336,6 +336,24 @@ public interface RelocatorConfig {
         /** Skip TLS certificate and host name checks. Insecure; logged loudly at start-up. */
         @WithDefault("false")
         boolean trustAll();
+
+        /**
+         * Accept {@code http://} agent URLs to hosts other than loopback (127.0.0.0/8, ::1, localhost). Every call
+         * carries a node password, so this is off: such a URL stops start-up. When on, each such node is logged at WARN.
+         */
+        @WithDefault("false")
+        boolean allowPlainHttp();
+
+        /**
+         * Silence on an Agent connection before TCP keep-alive probes start. A migration call is silent for as long as
+         * it runs; keep this below the idle timeout of every NAT or firewall between the worker and the Agents.
+         */
+        @WithDefault("60s")
+        Duration tcpKeepAliveIdle();
+
+        /** Time between two TCP keep-alive probes; four unanswered probes end the connection. */
+        @WithDefault("15s")
+        Duration tcpKeepAliveInterval();
     }
 
     /** MigrationEvent settings. */

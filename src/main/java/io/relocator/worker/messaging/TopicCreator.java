@@ -17,16 +17,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.relocator.worker.config.RelocatorConfig;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * Creates the worker's topics at start-up, before the channels connect, with the partitions and settings the README
  * documents; a topic that exists is left as it is. Never relies on broker auto-creation (one partition, no settings).
- * Refuses to start when the parking or outcome topic has not as many partitions as the requests topic.
+ * Refuses to start when the parking or outcome topic has not as many partitions as the requests topic. Its admin client
+ * takes the {@code kafka.*} settings, security included, like the worker's other clients.
  */
 @ApplicationScoped
 public class TopicCreator {
@@ -34,13 +35,13 @@ public class TopicCreator {
     private static final Logger LOG = Logger.getLogger(TopicCreator.class);
 
     void createTopics(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start,
-            RelocatorConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap)
+            RelocatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka)
             throws InterruptedException, ExecutionException, TimeoutException {
         RelocatorConfig.Topics topics = config.topics();
         if (!topics.create() || !config.worker().enabled()) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(adminSettings(kafka))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             int partitions = existing.contains(topics.requests()) ? partitionsOf(admin, topics.requests())
                     : topics.partitions();
@@ -59,6 +60,15 @@ public class TopicCreator {
                 }
             }
         }
+    }
+
+    /**
+     * The admin client's settings: the application's {@code kafka.*} properties an admin client knows (bootstrap
+     * servers, {@code security.protocol}, {@code sasl.*}, {@code ssl.*}...), as every other client of the worker gets
+     * them, so that topics can be created on a secured cluster too.
+     */
+    static Map<String, Object> adminSettings(Map<String, Object> kafka) {
+        return ClientSettings.of(kafka, AdminClientConfig.configNames());
     }
 
     /**

@@ -142,6 +142,10 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
         agents.countMigrateCall(source, call.eids());
         FaultInjection fault = source.fault();
         SimulatedAgents.Migration migration;
+        if (fault.mode() == FaultMode.ECHO_CREDENTIALS) {
+            echoCredentials(ctx, source, call, fault.code());
+            return;
+        }
         try {
             if (fault.mode() == FaultMode.AGENT_ERROR) {
                 throw new AgentFault(fault.code(), "Injected Agent error on " + source.id());
@@ -185,6 +189,25 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
                 // answered when the migration ends
             }
         }
+    }
+
+    /**
+     * {@link FaultMode#ECHO_CREDENTIALS}: the fault text repeats the destination password, decoded and in base64. Answered
+     * here rather than thrown, so that the simulator's own debug line does not log it (it shares the worker's log in
+     * tests, which look for the password there).
+     */
+    private static void echoCredentials(RoutingContext ctx, SimulatedNode source, MigrateV2vCall call, int code) {
+        source.failed.incrementAndGet();
+        String sent = call.dstPassword().strip();
+        String clear;
+        try {
+            clear = new String(Base64.getMimeDecoder().decode(sent), UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            clear = sent;
+        }
+        LOG.debugf("node %s: refusing migrate_v2v of %s, echoing its credentials", source.id(), call.eids());
+        String text = "Cannot log in to " + call.dstAddress() + " with password " + clear + " (sent as " + sent + ")";
+        answer(ctx, 500, SoapReplies.fault(false, code, text));
     }
 
     /** Runs the action after the latency on this request's event loop, holding no thread in between. */

@@ -25,5 +25,10 @@ public enum FaultMode {
     /** Accept each {@code migrate_v2v}, then answer HTTP 502 with no SOAP body, as a proxy whose upstream dropped. */
     HTTP_502_AFTER_ACCEPT,
     /** Accept each {@code migrate_v2v}, then answer HTTP 504 with no SOAP body, as a proxy that stopped waiting. */
-    HTTP_504_AFTER_ACCEPT
+    HTTP_504_AFTER_ACCEPT,
+    /**
+     * A careless Agent: refuse each {@code migrate_v2v} with an Agent error (the node's code) whose text repeats the
+     * {@code dst/password} it was sent, decoded and as sent (base64). For the worker's secret-leak test.
+     */
+    ECHO_CREDENTIALS
 }

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 
 import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.config.Secret;
 
 /** Inventory entries and agent settings for tests; passwords are made up at run time. */
 final class TestConfig {
@@ -19,7 +20,7 @@ final class TestConfig {
     }
 
     record Node(String agentUrl, String address, int port, String protocol, String realm, String username,
-            String password, OptionalInt maxIncoming, OptionalInt maxOutgoing, Optional<Duration> connectTimeout,
+            Secret password, OptionalInt maxIncoming, OptionalInt maxOutgoing, Optional<Duration> connectTimeout,
             Optional<Duration> receiveTimeout) implements RelocatorConfig.Node {
 
         Node withMaxOutgoing(int max) {
@@ -34,23 +35,35 @@ final class TestConfig {
     }
 
     record Agent(Duration connectTimeout, Duration receiveTimeout, String headerNamespace, String headerTarget,
-            List<Integer> sessionInvalidCodes, Optional<String> trustStore, Optional<String> trustStorePassword,
-            String trustStoreType, boolean trustAll) implements RelocatorConfig.Agent {
+            List<Integer> sessionInvalidCodes, Optional<String> trustStore, Optional<Secret> trustStorePassword,
+            String trustStoreType, boolean trustAll, boolean allowPlainHttp, Duration tcpKeepAliveIdle,
+            Duration tcpKeepAliveInterval) implements RelocatorConfig.Agent {
+
+        Agent withTcpKeepAlive(Duration idle, Duration interval) {
+            return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
+                    trustStore, trustStorePassword, trustStoreType, trustAll, allowPlainHttp, idle, interval);
+        }
+
+        Agent withTrustStorePassword(Secret password) {
+            return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
+                    trustStore, Optional.of(password), trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval);
+        }
 
         Agent withHeaderNamespace(String namespace) {
             return new Agent(connectTimeout, receiveTimeout, namespace, headerTarget, sessionInvalidCodes, trustStore,
-                    trustStorePassword, trustStoreType, trustAll);
+                    trustStorePassword, trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval);
         }
     }
 
     static Node node(String agentUrl, String address) {
         return new Node(agentUrl, address, 4434, "SSL", SYSTEM_REALM, "vzagent-" + address.substring(0, 5),
-                "pw-" + UUID.randomUUID(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(),
+                Secret.of("pw-" + UUID.randomUUID()), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(),
                 Optional.empty());
     }
 
     static Agent agent() {
         return new Agent(Duration.ofSeconds(2), Duration.ofSeconds(20), SOAP_PROTOCOL_NS, "relocator", List.of(112),
-                Optional.empty(), Optional.empty(), "PKCS12", false);
+                Optional.empty(), Optional.empty(), "PKCS12", false, false, Duration.ofSeconds(60),
+                Duration.ofSeconds(15));
     }
 }

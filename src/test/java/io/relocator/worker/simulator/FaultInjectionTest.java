@@ -54,6 +54,20 @@ class FaultInjectionTest {
     }
 
     @Test
+    void echoCredentialsRefusesWithTheDestinationPasswordInItsText() {
+        inject("{\"fault\":\"ECHO_CREDENTIALS\",\"code\":133}");
+
+        HttpResponse<String> response = sim.migrate(session, "hn-01", "hn-02", ct1);
+
+        assertEquals(500, response.statusCode());
+        assertEquals(133, SoapAnswers.faultCode(response.body()));
+        String base64 = java.util.Base64.getEncoder().encodeToString(sim.password.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(response.body().contains(sim.password) && response.body().contains(base64), response.body());
+        assertEquals(List.of(ct1), sim.containersOn("hn-01", session, ct1));
+    }
+
+    @Test
     void refuseLoginRefusesEvenTheRightCredentials() {
         inject("{\"fault\":\"REFUSE_LOGIN\"}");
 

@@ -23,10 +23,15 @@ public final class TopicReader implements AutoCloseable {
     private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
     public TopicReader(String bootstrap, String topic) {
+        this(bootstrap, topic, "read_committed");
+    }
+
+    /** @param isolation {@code read_uncommitted} also returns records of aborted and open transactions */
+    public TopicReader(String bootstrap, String topic, String isolation) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()

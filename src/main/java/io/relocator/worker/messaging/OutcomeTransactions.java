@@ -82,7 +82,8 @@ public class OutcomeTransactions {
     /** The consumer group metadata to commit each topic's offsets with, as of the last rebalance. */
     private final Map<String, ConsumerGroupMetadata> groups = new ConcurrentHashMap<>();
     private final OutcomeStore store;
-    private final DeadLetterRecords deadLetters;
+    private final FailedCommitSettlement settlement;
+    private final RefusedRecords refusedRecords;
     private final RelocatorConfig config;
     private final Map<String, Object> kafka;
     private final Clock clock;
@@ -106,7 +107,8 @@ public class OutcomeTransactions {
                 .description("Units of work (outcomes, dead letters, parked copies, dropped duplicates) per transaction")
                 .register(registry);
         this.store = store;
-        this.deadLetters = deadLetters;
+        this.settlement = new FailedCommitSettlement(store);
+        this.refusedRecords = new RefusedRecords(deadLetters);
         this.config = config;
         this.kafka = kafka;
         this.clock = clock;
@@ -372,7 +374,7 @@ public class OutcomeTransactions {
      * A transaction failed and was aborted (or could not be, and its producer is replaced here). When Kafka refused
      * records of it for themselves, it was not committed: those records are replaced by stand-ins and the whole batch
      * is written again at once, so one poison record never holds back the others. Otherwise the outcome store tells
-     * whether it was committed after all ({@link #fate}).
+     * whether it was committed after all ({@link FailedCommitSettlement}).
      */
     private void failed(List<TransactionUnit> live, Map<TopicPartition, Long> advance, long began,
             BatchTransaction transaction, BatchTransaction.Failed failed) throws InterruptedException {
@@ -382,11 +384,11 @@ public class OutcomeTransactions {
         }
         Map<TransactionUnit, List<BatchTransaction.Refusal>> refused = transaction.refusals();
         if (!refused.isEmpty()) {
-            requeue(live.stream().map(unit -> refused.containsKey(unit) ? standIn(unit, refused.get(unit)) : unit)
+            requeue(live.stream().map(unit -> refused.containsKey(unit) ? refusedRecords.replaced(unit, refused.get(unit)) : unit)
                     .toList());
             return;
         }
-        switch (fate(live)) {
+        switch (settlement.of(live)) {
             case COMMITTED -> {
                 LOG.warnf("A transaction of %d unit(s) reported %s but was committed", live.size(),
                         failed.cause().toString());
@@ -402,30 +404,6 @@ public class OutcomeTransactions {
                 fatal(live, new KafkaException("a failed transaction could not be told committed or not",
                         failed.cause()));
         }
-    }
-
-    /**
-     * The unit with each refused record replaced by a bounded dead letter saying why; a stand-in refused in turn (the
-     * dead-letter topic refuses even that) is left out, logged with where the consumed record can be found.
-     */
-    private TransactionUnit standIn(TransactionUnit unit, List<BatchTransaction.Refusal> refusals) {
-        List<ProducerRecord<byte[], byte[]>> refused = new ArrayList<>();
-        List<ProducerRecord<byte[], byte[]>> replacements = new ArrayList<>();
-        for (BatchTransaction.Refusal refusal : refusals) {
-            refused.add(refusal.record());
-            if (unit.standIn() || unit.origin() == null) {
-                LOG.errorf("Kafka refused the stand-in written for record %s@%d too (%s): nothing is written for it; "
-                        + "the record itself stays in its topic until retention", unit.origin(), unit.completes(),
-                        refusal.why().toString());
-            } else {
-                LOG.errorf("Kafka refused a %s record written for record %s@%d (%s): a dead letter without the "
-                        + "payload is written instead", refusal.record().topic(), unit.origin(), unit.completes(),
-                        refusal.why().toString());
-                replacements.add(deadLetters.standIn(unit.origin(), unit.completes(), refusal.record(),
-                        refusal.why()));
-            }
-        }
-        return unit.replacing(refused, replacements);
     }
 
     /** Puts units back at the head of the queue, in their order. */
@@ -465,34 +443,6 @@ public class OutcomeTransactions {
             fatal(live, renewFailed);
             return false;
         }
-    }
-
-    /**
-     * Whether a transaction whose commit failed was committed all the same: a commit whose answer was lost may have
-     * been (the broker then answers the client's retry with INVALID_TXN_STATE), and writing its units again would
-     * publish every terminal event in it twice. Once the transaction has ended, its ended marks tell: the outcome
-     * store, read up to the end, has all of them when it was committed, and none when it was not. Marks of partitions
-     * taken away meanwhile are not asked about (their units are dropped anyway). A transaction without marks left to
-     * ask about (dead letters and parked copies only) counts as not committed: written again, a dead letter may appear
-     * twice, and a second parked copy is dropped by requestId when it is read. Some found and some not is UNKNOWN.
-     */
-    private Fate fate(List<TransactionUnit> units) {
-        Map<Integer, List<RequestMark>> marks = new HashMap<>();
-        units.stream().filter(unit -> !unit.marks().isEmpty()).forEach(unit -> marks
-                .computeIfAbsent(unit.origin().partition(), p -> new ArrayList<>()).addAll(unit.marks()));
-        if (marks.isEmpty()) {
-            return Fate.NOT_COMMITTED;
-        }
-        try {
-            OutcomeStore.MarksFound read = store.find(marks);
-            return read.found() == 0 ? Fate.NOT_COMMITTED : read.missing() == 0 ? Fate.COMMITTED : Fate.UNKNOWN;
-        } catch (RuntimeException storeStopped) { // the worker is stopping
-            return Fate.UNKNOWN;
-        }
-    }
-
-    private enum Fate {
-        COMMITTED, NOT_COMMITTED, UNKNOWN
     }
 
     /** The offsets that may advance: of partitions still owned, whose consumer group is known. */

@@ -1,5 +1,6 @@
 package io.relocator.worker.process;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,13 @@ class RebalanceIT extends ProcessTestSupport {
         Map<String, String> containerOf = publish("rebalance", REQUESTS);
         awaitEvents("rebalance", events -> terminalCount(events) >= REQUESTS / 4, Duration.ofSeconds(120));
 
+        // Slower calls while the second worker starts and joins, so that work is left for it however slow the machine
+        // (a start under load took 27 s, by which time the first had ended everything); normal speed once it is in.
+        NODES.forEach(node -> admin.latency(node, 3_000));
         AppProcess second = startWorker("b", Map.of("relocator.instance-id", "it-worker-b"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.log().contains(
+                "Executed consumer assigned re-balance listener for group 'relocator-worker'"));
+        NODES.forEach(node -> admin.latency(node, 400));
         awaitEvents("rebalance", all -> ended(all).size() == REQUESTS, Duration.ofSeconds(180));
         Map<String, Integer> calls = callsPerContainer();
         Tally tally = Tally.of(containerOf, committedEvents("rebalance"), calls);

@@ -1,0 +1,53 @@
+package io.relocator.worker.messaging;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.relocator.worker.domain.RequestMark;
+
+/**
+ * Tells whether a transaction whose commit failed was committed all the same. A commit whose answer was lost may have
+ * been (the broker then answers the client's retry with INVALID_TXN_STATE), and writing its units again would publish
+ * every terminal event in it twice. Once the transaction has ended, its ended marks tell: the outcome store, read up
+ * to the end, has all of them when it was committed, and none when it was not. Marks of partitions taken away
+ * meanwhile are not asked about (their units are dropped anyway). A transaction without marks to ask about (dead
+ * letters and parked copies only) counts as not committed: written again, a dead letter may appear twice, and a
+ * second parked copy is dropped by requestId when it is read. Some found and some not is {@link Fate#UNKNOWN}.
+ *
+ * <p>Called on the committer's thread; it waits for the outcome store to read to its end.
+ */
+final class FailedCommitSettlement {
+
+    /** What became of a transaction whose commit failed. */
+    enum Fate {
+        /** Every one of its ended marks is in the outcome topic: it was committed. */
+        COMMITTED,
+        /** None is (or it carried none): it was not, and may be written again. */
+        NOT_COMMITTED,
+        /** Some are and some are not, or the store cannot tell: only a restart, mark by mark, can. */
+        UNKNOWN
+    }
+
+    private final OutcomeStore store;
+
+    FailedCommitSettlement(OutcomeStore store) {
+        this.store = store;
+    }
+
+    Fate of(List<TransactionUnit> units) {
+        Map<Integer, List<RequestMark>> marks = new HashMap<>();
+        units.stream().filter(unit -> !unit.marks().isEmpty()).forEach(unit -> marks
+                .computeIfAbsent(unit.origin().partition(), p -> new ArrayList<>()).addAll(unit.marks()));
+        if (marks.isEmpty()) {
+            return Fate.NOT_COMMITTED;
+        }
+        try {
+            OutcomeStore.MarksFound read = store.find(marks);
+            return read.found() == 0 ? Fate.NOT_COMMITTED : read.missing() == 0 ? Fate.COMMITTED : Fate.UNKNOWN;
+        } catch (RuntimeException storeStopped) { // the worker is stopping
+            return Fate.UNKNOWN;
+        }
+    }
+}

@@ -73,7 +73,9 @@ final class Deployment {
             return Optional.of(new Deployment("kubectl kustomize " + dir,
                     StrictManifests.resources(StrictManifests.parse(yaml, "kubectl kustomize " + dir))));
         } catch (IOException e) {
-            return Optional.empty(); // no kubectl on this machine
+            System.err.println("WARNING: kubectl is not installed: what kustomize renders for " + dir
+                    + " is NOT checked, only the files as written (" + e.getMessage() + ")");
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -79,7 +79,7 @@ class KubernetesManifestsTest {
         assertFalse(written.isEmpty(), deployment + ": no node in the inventory");
         assertEquals(written, inventory.ids(), deployment + ": node ids");
         inventory.nodes().forEach((id, node) -> {
-            assertEquals("changeme", node.password(), deployment + ": " + id + "'s password, from the example Secret");
+            assertEquals("changeme", node.password().reveal(), deployment + ": " + id + "'s password, from the example Secret");
             assertTrue(URI.create(node.agentUrl()).isAbsolute(), id + " agent-url " + node.agentUrl());
         });
         assertEquals(deployment.statefulSet().getMetadata().getName() + "-0", config.instanceId());

@@ -75,7 +75,8 @@ final class Events implements AutoCloseable {
                 }
                 if (status.equals("STARTED")) {
                     t[STARTED] = at;
-                } else {
+                } else if (status.equals("COMPLETED") || status.equals("FAILED")) {
+                    // Not "anything else": the contract's RUNNING heartbeats would otherwise end a migration early.
                     t[TERMINAL] = at;
                     t[FAILED] = status.equals("FAILED") ? 1 : 0;
                 }

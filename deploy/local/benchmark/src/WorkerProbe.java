@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
  */
 final class WorkerProbe {
 
-    /** G1's line of jcmd GC.heap_info (JDK 17): "garbage-first heap   total 262144K, used 12345K [...". */
+    /**
+     * G1's line of jcmd GC.heap_info as JDK 17 prints it ("total 262144K, used 12345K"). JDK 25 prints "total reserved
+     * 65536K, committed 65536K, used 2190K", which this does not match: every heap figure is then -1.
+     */
     private static final Pattern G1_HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
 
     private final long pid;

@@ -5,10 +5,11 @@
 #
 # It builds the worker if needed, starts a real Kafka broker from Maven jars, and for each scenario a fresh Agent
 # simulator in its own JVM (the same jar, simulator on, no worker role) and a fresh worker JVM (-Xmx512m) whose
-# inventory points at the simulator. Bench.java (beside this script) places containers, publishes requests, reads the
-# events and samples the worker (threads from /proc, heap with jcmd). Every scenario has its own topics and consumer
-# group. The figures go to docs/benchmarks.md (regenerated from the results of the latest run of each scenario, kept
-# in target/benchmark/results/). Everything listens on 127.0.0.1; simulated node addresses (*.sim.invalid) resolve
+# inventory points at the simulator. The benchmark's client (src/ beside this script, compiled by compile.sh into
+# target/benchmark/classes) places containers, publishes requests, reads the events and samples the worker (threads
+# from /proc, heap with jcmd). Every scenario has its own topics and consumer group. The figures go to
+# docs/benchmarks.md (regenerated from the results of the latest run of each scenario, kept in
+# target/benchmark/results/). Everything listens on 127.0.0.1; simulated node addresses (*.sim.invalid) resolve
 # nowhere; the nodes' password is made up for the run and passed only through the environment. Everything started
 # here is stopped on exit, also on Ctrl-C.
 #
@@ -61,6 +62,8 @@ say "starting Kafka"
 BOOTSTRAP="$(KAFKA_BROKER_OWNER_PID=$$ "$BROKER" start "$WORK/kafka")"
 [ -f "$CP_FILE" ] || { say "no $CP_FILE (the broker script resolves it)"; exit 1; }
 CP="$(cat "$CP_FILE")"
+# Compiled once for all scenarios, so that no scenario's time limit includes compiling.
+CLASSES="$("$HERE/compile.sh")"
 # Made up for this run; only ever in the environment of the processes started here.
 export BENCH_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 
@@ -121,7 +124,7 @@ inventory() {
 
 bench() {
   local scenario=$1 limit=$2; shift 2
-  timeout "$limit" java -Xmx1g -cp "$CP" "$HERE/Bench.java" "$scenario" "$@" 2> >(tee -a "$WORK/bench.log" >&2) \
+  timeout "$limit" java -Xmx1g -cp "$CLASSES:$CP" Bench "$scenario" "$@" 2> >(tee -a "$WORK/bench.log" >&2) \
     | tee -a "$WORK/bench.log" | sed -n 's/^RESULT //p'
 }
 

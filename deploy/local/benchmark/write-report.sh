@@ -4,4 +4,5 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
-java -cp "$(cat "$ROOT/deploy/local/kafka/target/classpath.txt")" "$HERE/Bench.java" report "$1" "$2"
+CLASSES="$("$HERE/compile.sh")"
+java -cp "$CLASSES:$(cat "$ROOT/deploy/local/kafka/target/classpath.txt")" Bench report "$1" "$2"

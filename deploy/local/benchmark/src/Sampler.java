@@ -1,0 +1,85 @@
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Samples the worker while a scenario runs, on a thread of its own: threads and the in-flight and queued gauges every
+ * {@code everyMs}, the heap every {@code heapEveryMs}, and, when a simulator is given, the migrations it holds. The
+ * scenarios read the peaks after {@link #stop()}.
+ */
+final class Sampler {
+
+    private final WorkerProbe probe;
+    private final String worker;
+    private final SimulatorAdmin sim;
+    private final long everyMs;
+    private final long heapEveryMs;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    volatile int peakThreads;
+    volatile long peakHeapMb;
+    volatile long heapCommittedMb;
+    volatile double liveHeapMb = -1;
+    volatile int liveAtInFlight;
+    volatile int peakInFlight;
+    volatile int peakSimInFlight;
+    volatile int lastQueued;
+    /** In flight at which the live set is taken, once (only with a simulator: the scale run). */
+    int liveAt = 1900;
+    private Thread thread;
+
+    /** {@code sim} may be null: then neither the simulator's in-flight count nor the live set are sampled. */
+    Sampler(WorkerProbe probe, String worker, SimulatorAdmin sim, long everyMs, long heapEveryMs) {
+        this.probe = probe;
+        this.worker = worker;
+        this.sim = sim;
+        this.everyMs = everyMs;
+        this.heapEveryMs = heapEveryMs;
+    }
+
+    Sampler start() {
+        thread = new Thread(this::loop, "sampler");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    void stop() throws InterruptedException {
+        running.set(false);
+        thread.join(10000);
+    }
+
+    private void loop() {
+        long lastHeap = 0;
+        while (running.get()) {
+            try {
+                peakThreads = Math.max(peakThreads, probe.threads());
+                Map<String, Double> gauges = WorkerGauges.read(worker);
+                int inFlight = gauges.getOrDefault(WorkerGauges.IN_FLIGHT, 0.0).intValue();
+                lastQueued = gauges.getOrDefault(WorkerGauges.QUEUED, 0.0).intValue();
+                peakInFlight = Math.max(peakInFlight, inFlight);
+                if (sim != null) {
+                    int simIn = 0;
+                    for (JsonNode n : sim.nodes()) {
+                        simIn += n.path("inFlightIn").asInt();
+                    }
+                    peakSimInFlight = Math.max(peakSimInFlight, simIn);
+                }
+                if (System.currentTimeMillis() - lastHeap >= heapEveryMs) {
+                    long[] heap = probe.heap();
+                    peakHeapMb = Math.max(peakHeapMb, heap[0]);
+                    heapCommittedMb = Math.max(heapCommittedMb, heap[1]);
+                    lastHeap = System.currentTimeMillis();
+                    // Once, while the worker is at (near) its peak in flight: the live set after a full GC.
+                    if (liveHeapMb < 0 && sim != null && inFlight >= liveAt) {
+                        liveHeapMb = probe.liveHeapMb();
+                        liveAtInFlight = inFlight;
+                    }
+                }
+                Thread.sleep(everyMs);
+            } catch (Exception e) {
+                // keep sampling
+            }
+        }
+    }
+}

@@ -46,6 +46,8 @@ export RELOCATOR_SIMULATOR_LATENCY=3s RELOCATOR_CONCURRENCY_PER_TARGET_NODE="$BO
 # The simulated Agents live in the worker's own process and stop with it, so there is nothing to drain for:
 # a stopped demo exits at once (a real worker waits up to a minute for calls to remote Agents).
 export RELOCATOR_SHUTDOWN_DRAIN_TIMEOUT=1s
+# A worker needs its own instance id (a shell does not export HOSTNAME).
+export RELOCATOR_INSTANCE_ID=demo-worker
 for node in "${NODES[@]}"; do
   var="RELOCATOR_NODES__$(echo "$node" | tr 'a-z-' 'A-Z_')__"
   export "${var}AGENT_URL=http://127.0.0.1:$PORT/simulator/agents/$node"

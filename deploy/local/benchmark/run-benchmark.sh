@@ -91,7 +91,7 @@ start_worker() {
   WORKER_LAUNCHED="$(date +%s%3N)"
   # shellcheck disable=SC2086 # BENCH_WORKER_OPTS: extra JVM options for experiments (none in the reported runs)
   java -Xmx512m -XX:+UseG1GC ${BENCH_WORKER_OPTS:-} -Dquarkus.config.locations="file:$props" -Dquarkus.http.port="$WORKER_PORT" \
-    -Dkafka.bootstrap.servers="$BOOTSTRAP" -jar "$JAR" >"$WORK/$name-worker.log" 2>&1 &
+    -Dkafka.bootstrap.servers="$BOOTSTRAP" -Drelocator.instance-id="bench-$name" -jar "$JAR" >"$WORK/$name-worker.log" 2>&1 &
   WORKER_PID=$!
   PIDS+=("$WORKER_PID")
 }

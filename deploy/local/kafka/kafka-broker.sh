@@ -20,6 +20,13 @@
 #   KAFKA_BROKER_STOP_TIMEOUT    seconds to wait after SIGTERM before SIGKILL (default 30)
 #   KAFKA_BROKER_OWNER_PID       if set, a watcher stops the broker as soon as that process is gone
 #                                (a test JVM passes its own pid so a crashed or killed build leaves no broker behind)
+#   KAFKA_BROKER_SECURITY        plaintext (default) or sasl_ssl. With sasl_ssl the only client listener is
+#                                SASL_SSL://127.0.0.1:PORT (mechanism PLAIN, one user); the controller listener stays
+#                                plaintext on loopback. A certificate for 127.0.0.1 / localhost is made with keytool in
+#                                DIR/broker-keystore.p12 (once per DIR) and trusted by DIR/truststore.p12 (PKCS12).
+#   KAFKA_BROKER_SASL_USER       with sasl_ssl: the one user (brokers and clients), default "worker"
+#   KAFKA_BROKER_SASL_PASSWORD   with sasl_ssl: its password (required; make one up per run, never commit one)
+#   KAFKA_BROKER_SSL_PASSWORD    with sasl_ssl: password of both stores (required, same rule)
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -106,18 +113,46 @@ running_pid() {
   printf '%s\n' "$pid"
 }
 
+security() {
+  case "${KAFKA_BROKER_SECURITY:-plaintext}" in
+    plaintext) printf 'PLAINTEXT\n' ;;
+    sasl_ssl) printf 'SASL_SSL\n' ;;
+    *) die "KAFKA_BROKER_SECURITY must be plaintext or sasl_ssl: ${KAFKA_BROKER_SECURITY}" ;;
+  esac
+}
+
+# With sasl_ssl: a self-signed certificate for the broker (127.0.0.1 and localhost) and a trust store holding it.
+make_stores() {
+  local dir="$1" keytool
+  [[ -n "${KAFKA_BROKER_SSL_PASSWORD:-}" ]] || die "KAFKA_BROKER_SECURITY=sasl_ssl needs KAFKA_BROKER_SSL_PASSWORD"
+  [[ -n "${KAFKA_BROKER_SASL_PASSWORD:-}" ]] || die "KAFKA_BROKER_SECURITY=sasl_ssl needs KAFKA_BROKER_SASL_PASSWORD"
+  [[ -s "$dir/broker-keystore.p12" && -s "$dir/truststore.p12" ]] && return 0
+  keytool="$(dirname "$(java_bin)")/keytool"
+  rm -f "$dir/broker-keystore.p12" "$dir/truststore.p12" "$dir/broker.crt"
+  "$keytool" -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 30 -dname "CN=127.0.0.1" \
+    -ext "SAN=ip:127.0.0.1,dns:localhost" -keystore "$dir/broker-keystore.p12" -storetype PKCS12 \
+    -storepass:env KAFKA_BROKER_SSL_PASSWORD -keypass:env KAFKA_BROKER_SSL_PASSWORD >/dev/null 2>&1 \
+    || die "keytool could not make the broker's key pair"
+  "$keytool" -exportcert -alias broker -keystore "$dir/broker-keystore.p12" -storepass:env KAFKA_BROKER_SSL_PASSWORD \
+    -rfc -file "$dir/broker.crt" >/dev/null 2>&1 || die "keytool could not export the broker's certificate"
+  "$keytool" -importcert -noprompt -alias broker -file "$dir/broker.crt" -keystore "$dir/truststore.p12" \
+    -storetype PKCS12 -storepass:env KAFKA_BROKER_SSL_PASSWORD >/dev/null 2>&1 \
+    || die "keytool could not write the trust store"
+}
+
 write_properties() {
-  local dir="$1" port="$2" cport="$3"
+  local dir="$1" port="$2" cport="$3" protocol
+  protocol="$(security)"
   cat >"$dir/server.properties" <<EOF
 # Written by kafka-broker.sh: single-node KRaft broker on loopback, for tests and demos only.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=$protocol://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=$protocol://127.0.0.1:$port
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
+inter.broker.listener.name=$protocol
 log.dirs=$dir/data
 num.partitions=1
 default.replication.factor=1
@@ -131,6 +166,24 @@ share.coordinator.state.topic.min.isr=1
 min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
 EOF
+  if [[ "$protocol" == SASL_SSL ]]; then
+    local user="${KAFKA_BROKER_SASL_USER:-worker}"
+    # The file holds the run's made-up passwords: it lives in DIR (under target/ for tests), never in git.
+    chmod 600 "$dir/server.properties"
+    cat >>"$dir/server.properties" <<EOF
+sasl.enabled.mechanisms=PLAIN
+sasl.mechanism.inter.broker.protocol=PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$user" password="$KAFKA_BROKER_SASL_PASSWORD" user_$user="$KAFKA_BROKER_SASL_PASSWORD";
+ssl.keystore.location=$dir/broker-keystore.p12
+ssl.keystore.type=PKCS12
+ssl.keystore.password=$KAFKA_BROKER_SSL_PASSWORD
+ssl.key.password=$KAFKA_BROKER_SSL_PASSWORD
+ssl.truststore.location=$dir/truststore.p12
+ssl.truststore.type=PKCS12
+ssl.truststore.password=$KAFKA_BROKER_SSL_PASSWORD
+ssl.client.auth=none
+EOF
+  fi
 }
 
 # A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (22 chars), never starting with '-'
@@ -233,6 +286,7 @@ cmd_start() {
     fi
     previous=""
     cport="$(free_port_from $((port + 1)) "$port")"
+    if [[ "$(security)" == SASL_SSL ]]; then make_stores "$dir"; fi
     write_properties "$dir" "$port" "$cport"
 
     if [[ ! -f "$dir/data/meta.properties" ]]; then

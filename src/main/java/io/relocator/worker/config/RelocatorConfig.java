@@ -58,10 +58,11 @@ public interface RelocatorConfig {
      * This worker process's name: its Kafka transactional id and its static group membership are derived from it. It
      * must be unique among the workers of one deployment and the same across a process's restarts (a StatefulSet pod
      * name, say), so that a restarted worker takes its partitions back at once and aborts what its previous life left
-     * open. Default: the {@code HOSTNAME} environment variable, else {@code relocator-worker}.
+     * open. Default: the {@code HOSTNAME} environment variable; without either the worker refuses to start
+     * ({@link InstanceIdRule}).
      */
-    @WithDefault("${HOSTNAME:relocator-worker}")
-    String instanceId();
+    @WithDefault("${HOSTNAME:}")
+    Optional<String> instanceId();
 
     /** This process's role. */
     Worker worker();

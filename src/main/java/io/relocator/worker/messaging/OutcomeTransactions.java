@@ -40,6 +40,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.relocator.worker.config.InstanceIdRule;
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.RequestMark;
 import io.smallrye.common.annotation.Identifier;
@@ -93,6 +94,7 @@ public class OutcomeTransactions {
     private KafkaProducer<byte[], byte[]> producer;
     /** Writes what must be durable before an Agent call, outside transactions (see {@link #writeNow}). */
     private KafkaProducer<byte[], byte[]> immediate;
+    private String instanceId;
     private Thread committer;
     private volatile boolean running;
     private volatile Instant failingSince;
@@ -119,6 +121,7 @@ public class OutcomeTransactions {
         if (!config.worker().enabled()) {
             return;
         }
+        instanceId = InstanceIdRule.require(config.instanceId());
         Map<String, Object> settings = ClientSettings.of(kafka, ProducerConfig.configNames());
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -129,15 +132,15 @@ public class OutcomeTransactions {
         settings.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         Map<String, Object> direct = new HashMap<>(settings);
         direct.put(ProducerConfig.LINGER_MS_CONFIG, 0); // an Agent call waits for each of these writes
-        direct.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-marks-" + config.instanceId());
+        direct.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-marks-" + instanceId);
         immediate = new KafkaProducer<>(direct, new ByteArraySerializer(), new ByteArraySerializer());
-        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.instanceId());
+        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, instanceId);
         settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactions().timeout().toMillis());
-        settings.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-transactions-" + config.instanceId());
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-transactions-" + instanceId);
         producerSettings = settings;
         // Also aborts whatever this instance's previous life left open, so readers are not held back by it.
         producer = transactionalProducer();
-        LOG.infof("Transactions ready (transactional.id %s)", config.instanceId());
+        LOG.infof("Transactions ready (transactional.id %s)", instanceId);
         store.start();
         running = true;
         committer = new Thread(this::commitLoop, "relocator-transactions");
@@ -479,6 +482,9 @@ public class OutcomeTransactions {
     }
 
     private void fatal(List<TransactionUnit> units, RuntimeException e) {
+        if (InstanceFencing.isFencing(e)) {
+            LOG.error(InstanceFencing.message(instanceId));
+        }
         LOG.errorf(e, "Transactions can no longer be committed (%s): stopping; uncommitted requests are delivered "
                 + "again after the restart", e.getClass().getSimpleName());
         running = false;

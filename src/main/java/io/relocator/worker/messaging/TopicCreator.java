@@ -1,6 +1,8 @@
 package io.relocator.worker.messaging;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +17,10 @@ import jakarta.interceptor.Interceptor;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.jboss.logging.Logger;
 
@@ -24,41 +29,90 @@ import io.relocator.worker.config.RelocatorConfig;
 import io.smallrye.common.annotation.Identifier;
 
 /**
- * Creates the worker's topics at start-up, before the channels connect, with the partitions and settings the README
- * documents; a topic that exists is left as it is. Never relies on broker auto-creation (one partition, no settings).
- * Refuses to start when the parking or outcome topic has not as many partitions as the requests topic. Its admin client
- * takes the {@code kafka.*} settings, security included, like the worker's other clients.
+ * Prepares the worker's topics at start-up, before the channels connect: creates the missing ones (unless
+ * {@code relocator.topics.create=false}) with the partitions and settings the README documents, leaving existing ones
+ * as they are (never broker auto-creation: one partition, no settings); then, created or not, reads every topic back and
+ * refuses to start on what {@link TopicCheck} finds wrong. Its admin client takes the {@code kafka.*} settings,
+ * security included, like the worker's other clients.
  */
 @ApplicationScoped
 public class TopicCreator {
 
     private static final Logger LOG = Logger.getLogger(TopicCreator.class);
 
-    void createTopics(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start,
+    void prepareTopics(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start,
             RelocatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka)
             throws InterruptedException, ExecutionException, TimeoutException {
-        RelocatorConfig.Topics topics = config.topics();
-        if (!topics.create() || !config.worker().enabled()) {
+        if (!config.worker().enabled()) {
             return;
         }
+        TopicCheck check = TopicCheck.of(config);
         try (Admin admin = Admin.create(adminSettings(kafka))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            int partitions = existing.contains(topics.requests()) ? partitionsOf(admin, topics.requests())
-                    : topics.partitions();
-            List<NewTopic> missing = wanted(topics, partitions, config.idempotencyWindow()).stream()
-                    .filter(t -> !existing.contains(t.name())).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                missing.forEach(t -> LOG.infof("Created topic %s (%d partitions, %s)", t.name(), t.numPartitions(),
-                        t.configs()));
+            if (config.topics().create()) {
+                createMissing(admin, config.topics(), config.idempotencyWindow());
             }
-            for (String alongside : List.of(topics.parked(), topics.outcomes())) {
-                int count = partitionsOf(admin, alongside);
-                if (count != partitions) {
-                    throw new IllegalStateException("Topic " + alongside + " has " + count + " partitions and "
-                            + topics.requests() + " has " + partitions + ": they must have as many (README, Topics)");
-                }
-            }
+            refuseOn(check.problems(describe(admin, check.topics())));
+        }
+    }
+
+    private static void createMissing(Admin admin, RelocatorConfig.Topics topics, Duration window)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        int partitions = existing.contains(topics.requests())
+                ? describe(admin, Set.of(topics.requests())).get(topics.requests()).partitions()
+                : topics.partitions();
+        List<NewTopic> missing = wanted(topics, partitions, window).stream()
+                .filter(t -> !existing.contains(t.name())).toList();
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            missing.forEach(t -> LOG.infof("Created topic %s (%d partitions, %s)", t.name(), t.numPartitions(),
+                    t.configs()));
+            awaitVisible(admin, missing.stream().map(NewTopic::name).toList());
+        }
+    }
+
+    /** A created topic reaches the brokers' metadata a little after the controller answered: wait for it (bounded). */
+    private static void awaitVisible(Admin admin, List<String> created)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(created)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100); // paces the polling of the metadata; the check above is what is waited for
+        }
+    }
+
+    /** The topics of {@code names} that exist, with their partitions, replicas and effective configs. */
+    static Map<String, TopicCheck.TopicState> describe(Admin admin, Set<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+        existing.retainAll(names);
+        if (existing.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, TopicDescription> descriptions = admin.describeTopics(existing).allTopicNames()
+                .get(30, TimeUnit.SECONDS);
+        Map<ConfigResource, Config> configs = admin.describeConfigs(existing.stream()
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all()
+                .get(30, TimeUnit.SECONDS);
+        Map<String, TopicCheck.TopicState> states = new HashMap<>();
+        descriptions.forEach((name, description) -> {
+            Map<String, String> values = new HashMap<>();
+            configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).entries()
+                    .forEach(entry -> values.put(entry.name(), entry.value()));
+            states.put(name, new TopicCheck.TopicState(description.partitions().size(),
+                    description.partitions().get(0).replicas().size(), values));
+        });
+        return states;
+    }
+
+    /** Logs every problem; throws (start-up fails, the process exits non-zero) when any is a refusal. */
+    static void refuseOn(List<TopicCheck.TopicProblem> problems) {
+        problems.stream().filter(p -> !p.refusal()).forEach(p -> LOG.warn(p.message()));
+        List<String> refusals = problems.stream().filter(TopicCheck.TopicProblem::refusal)
+                .map(TopicCheck.TopicProblem::message).toList();
+        if (!refusals.isEmpty()) {
+            refusals.forEach(LOG::error);
+            throw new IllegalStateException("The worker's topics are not fit to run on: " + String.join("; ", refusals));
         }
     }
 
@@ -90,11 +144,5 @@ public class TopicCreator {
                 new NewTopic(topics.deadLetter(), topics.partitions(), replication).configs(kept),
                 new NewTopic(topics.parked(), partitions, replication).configs(kept),
                 new NewTopic(topics.outcomes(), partitions, replication).configs(outcomes));
-    }
-
-    private static int partitionsOf(Admin admin, String topic)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                .size();
     }
 }

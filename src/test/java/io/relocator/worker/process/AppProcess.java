@@ -103,6 +103,15 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit code, once the process has exited. */
+    int exitCode() {
+        return process.exitValue();
+    }
+
     /** SIGKILL: no shutdown hook, no drain, nothing flushed. */
     void kill9() {
         process.destroyForcibly();

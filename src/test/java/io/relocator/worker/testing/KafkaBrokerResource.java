@@ -26,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * used and nothing is started or stopped (handy to run tests repeatedly against one broker started by hand:
  * {@code deploy/local/kafka/kafka-broker.sh start target/kafka-dev}).
  *
+ * <p>{@link SaslSslKafkaBrokerResource} starts one whose only client listener is SASL_SSL (PLAIN, one user, a
+ * certificate made with keytool for the run, passwords made up for the run), and hands the application the matching
+ * {@code kafka.*} security settings; it never adopts an external broker and does not change {@link #bootstrapServers()}.
+ *
  * <p>The broker is bound to this JVM: the script is given this JVM's pid, and a watcher stops the broker if the JVM
  * dies without calling {@link #stop()} (crash, {@code kill -9}, surefire timeout); a shutdown hook covers normal exits.
  */
@@ -38,16 +42,30 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     static final String ACTIVE_BOOTSTRAP_PROPERTY = "relocator-test.kafka.active-bootstrap";
 
     static final String SCRIPT = "deploy/local/kafka/kafka-broker.sh";
+    static final String SASL_USER = "worker";
 
     private static final long START_TIMEOUT_SECONDS = 180;
     private static final long STOP_TIMEOUT_SECONDS = 60;
 
     private static volatile String activeBootstrap;
 
+    /** Made up per instance when secured, else null; never logged. */
+    private final String saslPassword;
+    private final String storePassword;
     private String bootstrap;
     private Path brokerDir;
     private Path script;
     private Thread shutdownHook;
+
+    public KafkaBrokerResource() {
+        this(false);
+    }
+
+    /** {@code saslSsl}: a broker that takes SASL_SSL clients only (see {@link SaslSslKafkaBrokerResource}). */
+    protected KafkaBrokerResource(boolean saslSsl) {
+        this.saslPassword = saslSsl ? UUID.randomUUID() + "-sasl" : null;
+        this.storePassword = saslSsl ? UUID.randomUUID() + "-store" : null;
+    }
 
     /**
      * The bootstrap address of the broker started (or adopted) most recently in this JVM.
@@ -69,9 +87,9 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public synchronized Map<String, String> start() {
         if (bootstrap != null) {
-            return Map.of("kafka.bootstrap.servers", bootstrap);
+            return applicationConfig();
         }
-        String external = externalBroker();
+        String external = saslPassword == null ? externalBroker() : null;
         if (external != null) {
             bootstrap = external;
             publish(external);
@@ -93,10 +111,34 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         bootstrap = line;
         shutdownHook = new Thread(this::stopQuietly, "kafka-broker-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        publish(bootstrap);
+        if (saslPassword == null) {
+            publish(bootstrap);
+        }
         System.err.printf("[KafkaBrokerResource] broker %s ready in %d ms (dir %s)%n", bootstrap,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), brokerDir);
-        return Map.of("kafka.bootstrap.servers", bootstrap);
+        return applicationConfig();
+    }
+
+    /** The {@code kafka.*} settings a client of this broker needs: the address, and the security settings if any. */
+    public synchronized Map<String, Object> clientSettings() {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put("bootstrap.servers", bootstrap);
+        if (saslPassword != null) {
+            settings.put("security.protocol", "SASL_SSL");
+            settings.put("sasl.mechanism", "PLAIN");
+            settings.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                    + "username=\"" + SASL_USER + "\" password=\"" + saslPassword + "\";");
+            settings.put("ssl.truststore.location", brokerDir.resolve("truststore.p12").toString());
+            settings.put("ssl.truststore.type", "PKCS12");
+            settings.put("ssl.truststore.password", storePassword);
+        }
+        return settings;
+    }
+
+    private Map<String, String> applicationConfig() {
+        Map<String, String> config = new java.util.HashMap<>();
+        clientSettings().forEach((key, value) -> config.put("kafka." + key, value.toString()));
+        return config;
     }
 
     @Override
@@ -203,6 +245,12 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
                     .redirectError(errFile.toFile());
             // A watcher in the script stops the broker when this JVM is gone, however it ends.
             pb.environment().put("KAFKA_BROKER_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
+            if (saslPassword != null) {
+                pb.environment().put("KAFKA_BROKER_SECURITY", "sasl_ssl");
+                pb.environment().put("KAFKA_BROKER_SASL_USER", SASL_USER);
+                pb.environment().put("KAFKA_BROKER_SASL_PASSWORD", saslPassword);
+                pb.environment().put("KAFKA_BROKER_SSL_PASSWORD", storePassword);
+            }
             Process process = pb.start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);

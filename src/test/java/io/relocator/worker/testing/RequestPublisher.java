@@ -18,10 +18,15 @@ public final class RequestPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public RequestPublisher(String bootstrap) {
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /** {@code client}: the bootstrap servers and any security settings ({@link KafkaBrokerResource#clientSettings()}). */
+    public RequestPublisher(Map<String, Object> client) {
+        Map<String, Object> settings = new java.util.HashMap<>(client);
         // records up to 2 MB leave here; what the broker takes is the broker's to say (about 1 MB by default)
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+        producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Sends to one partition and waits: where the broker put the record. */

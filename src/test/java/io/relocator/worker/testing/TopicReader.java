@@ -28,12 +28,16 @@ public final class TopicReader implements AutoCloseable {
 
     /** @param isolation {@code read_uncommitted} also returns records of aborted and open transactions */
     public TopicReader(String bootstrap, String topic, String isolation) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, isolation);
+    }
+
+    /** {@code client}: the bootstrap servers and any security settings ({@link KafkaBrokerResource#clientSettings()}). */
+    public TopicReader(Map<String, Object> client, String topic, String isolation) {
+        Map<String, Object> settings = new java.util.HashMap<>(client);
+        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);

@@ -10,6 +10,7 @@ import io.relocator.worker.agent.soap.relocator.FlagType;
 import io.relocator.worker.agent.soap.relocator.MigrateV2V;
 import io.relocator.worker.agent.soap.relocator.V2VMigrateOptionsType;
 import io.relocator.worker.agent.soap.sessionm.Login;
+import io.relocator.worker.agent.soap.system.Cancel;
 import io.relocator.worker.agent.soap.types.AuthNameType;
 import io.relocator.worker.agent.soap.types.ConnectionInfoType;
 import io.relocator.worker.agent.soap.types.EidListType;
@@ -19,7 +20,8 @@ import io.relocator.worker.domain.MigrationOptions;
 
 /**
  * Builds the Agent request bodies and headers. User names and passwords are set as bytes: JAXB writes the
- * {@code xs:base64Binary} elements as their base64 form, which is what the Agent expects.
+ * {@code xs:base64Binary} elements as their base64 form, which is what the Agent expects. A migration's packet id
+ * comes from the domain (it is kept in the in-flight mark); other calls get one of their own here.
  */
 public final class AgentRequests {
 
@@ -56,6 +58,19 @@ public final class AgentRequests {
         return body;
     }
 
+    /**
+     * {@code system/cancel} of the call sent with {@code packetId}: with the migration's {@code target}, and
+     * {@code global} (ignore the cancelled message's origin), because the call may have been sent on an earlier
+     * session or by another worker; packet ids are UUIDs, unique over the Agent as {@code global} supposes.
+     */
+    public Cancel cancel(String packetId) {
+        Cancel body = new Cancel();
+        body.setMessageId(packetId);
+        body.setTarget(migrationTarget);
+        body.setGlobal(new Cancel.Global());
+        return body;
+    }
+
     /** {@code envm/get_info} about one Container. */
     public GetInfo getInfo(String containerId) {
         GetInfo body = new GetInfo();
@@ -63,18 +78,28 @@ public final class AgentRequests {
         return body;
     }
 
-    public PacketHeader migrationHeader(String session) {
-        return header(migrationTarget, session);
+    /** The header of a migration, with the packet id the domain chose for it. */
+    public PacketHeader migrationHeader(String session, String packetId) {
+        return header(migrationTarget, session, packetId);
     }
 
     public PacketHeader getInfoHeader(String session) {
-        return header(ENVM_TARGET, session);
+        return header(ENVM_TARGET, session, nextPacketId());
     }
 
-    private PacketHeader header(String target, String session) {
+    /** A system request's header has no {@code target} ("no targets should be specified in these"). */
+    public PacketHeader cancelHeader(String session) {
+        return header(null, session, nextPacketId());
+    }
+
+    private String nextPacketId() {
+        return prefix + packets.incrementAndGet();
+    }
+
+    private static PacketHeader header(String target, String session, String packetId) {
         PacketHeader header = new PacketHeader();
         header.setVersion(PROTOCOL_VERSION);
-        header.setId(prefix + packets.incrementAndGet());
+        header.setId(packetId);
         header.setTarget(target);
         header.setSession(session);
         return header;

@@ -21,11 +21,13 @@ import io.relocator.worker.agent.soap.envm.GetInfoResponse;
 import io.relocator.worker.agent.soap.port.AgentPortType;
 import io.relocator.worker.agent.soap.relocator.MigrateV2VResponse;
 import io.relocator.worker.agent.soap.sessionm.LoginResponse;
+import io.relocator.worker.agent.soap.system.CancelResponse;
 import io.relocator.worker.agent.soap.types.EnvType;
 import io.relocator.worker.config.NodeInventory;
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.AgentOutcome;
 import io.relocator.worker.domain.AgentPort;
+import io.relocator.worker.domain.CancelOutcome;
 import io.relocator.worker.domain.ContainerPresence;
 import io.relocator.worker.domain.ErrorCode;
 import io.relocator.worker.domain.MigrationCall;
@@ -35,7 +37,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 
 /**
- * The worker's {@link AgentPort} over SOAP: {@code relocator/migrate_v2v} on the source node's Agent, with a session
+ * The worker's {@link AgentPort} over SOAP: {@code relocator/migrate_v2v} on the source node's Agent (and
+ * {@code envm/get_info}, {@code system/cancel} to reconcile a lost answer), with a session
  * of that node (logged in once, shared, renewed once when the Agent says it is no longer valid). Every outcome is an
  * {@link AgentOutcome}; the returned Uni never fails and ends only when CXF's callback has fired.
  */
@@ -101,8 +104,8 @@ public class SoapAgent implements AgentPort {
         }
         AgentPortType port = clients.client(call.sourceNode()).port();
         return withSession(call.sourceNode(), true, session -> AgentCalls.<MigrateV2VResponse> call(
-                handler -> port.migrateV2VAsync(requests.migrateV2V(call, target), requests.migrationHeader(session),
-                        handler)))
+                handler -> port.migrateV2VAsync(requests.migrateV2V(call, target),
+                        requests.migrationHeader(session, call.packetId()), handler)))
                 .map(ignored -> AgentOutcome.completed())
                 .onFailure().recoverWithItem(failure -> AgentOutcome.failed(
                         classify(failure, call.sourceNode())));
@@ -121,6 +124,28 @@ public class SoapAgent implements AgentPort {
                 .map(response -> presence(node, containerId, response))
                 .onFailure().recoverWithItem(failure -> ContainerPresence.unknown(node, containerId,
                         classify(failure, node)));
+    }
+
+    /**
+     * {@code system/cancel} of the call sent with {@code packetId}; never a failed Uni. An Agent error is REFUSED (the
+     * Agent answered); anything else (no connection, a lost or unusable answer) is UNANSWERED. Runs on the caller's
+     * thread until the call is out; the Uni completes on the thread that ends the call.
+     */
+    @Override
+    public Uni<CancelOutcome> cancel(String node, String packetId) {
+        if (clients.client(node) == null) {
+            return Uni.createFrom().item(CancelOutcome.unanswered(
+                    new MigrationError(ErrorCode.UNKNOWN_NODE, "node not in the inventory", false, null, node)));
+        }
+        AgentPortType port = clients.client(node).port();
+        return withSession(node, true, session -> AgentCalls.<CancelResponse> call(
+                handler -> port.cancelAsync(requests.cancel(packetId), requests.cancelHeader(session), handler)))
+                .map(ignored -> CancelOutcome.cancelled())
+                .onFailure().recoverWithItem(failure -> {
+                    MigrationError error = classify(failure, node);
+                    return error.code() == ErrorCode.AGENT_ERROR ? CancelOutcome.refused(error)
+                            : CancelOutcome.unanswered(error);
+                });
     }
 
     /** Runs {@code call} with the node's session; when the Agent says the session is not valid, logs in and resends once. */

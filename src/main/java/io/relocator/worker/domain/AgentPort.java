@@ -14,4 +14,10 @@ public interface AgentPort {
 
     /** Asks a node's Agent whether the Container is there ({@code envm/get_info}). */
     Uni<ContainerPresence> locate(String node, String containerId);
+
+    /**
+     * Asks a node's Agent to stop processing the call sent with {@code packetId} ({@code system/cancel}), whichever
+     * session or worker sent it.
+     */
+    Uni<CancelOutcome> cancel(String node, String packetId);
 }

@@ -10,8 +10,11 @@ import io.smallrye.mutiny.Uni;
  */
 public interface EventSink {
 
-    /** An attempt begins: its STARTED event, and the mark that the request is in flight, before the Agent is called. */
-    Uni<Void> started(MigrationEvent started, Instant firstStart);
+    /**
+     * An attempt begins: its STARTED event, and the mark that the request is in flight (with the packet id the call
+     * will carry), before the Agent is called.
+     */
+    Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId);
 
     /** The request's one terminal event, written together with the mark that it ended and its record's offset. */
     Uni<Void> ended(MigrationEvent terminal);

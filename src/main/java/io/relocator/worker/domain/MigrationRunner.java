@@ -3,6 +3,7 @@ package io.relocator.worker.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 import org.jboss.logging.Logger;
@@ -13,8 +14,9 @@ import io.smallrye.mutiny.Uni;
  * Runs one attempt of a request while it holds its node slots: STARTED, the Agent call, then either the terminal
  * event or a decision to try again later (the scheduler frees the slots meanwhile). An answer lost after the request
  * was sent is never blindly resent: the Agents are asked where the Container is, with the slots and the container's
- * lock still held, until that settles it or the reconciliation deadline passes. The returned Uni fails only when an
- * event could not be published.
+ * lock still held, until that settles it or the reconciliation deadline passes; when they prove it did not run, the
+ * lost call is cancelled by its packet id before anything is sent again. The returned Uni fails only when an event
+ * could not be published.
  */
 public final class MigrationRunner {
 
@@ -56,11 +58,14 @@ public final class MigrationRunner {
             sendProbe(request, probe.ticket());
             return waitForCircuit(request, history, probe.delay(), events);
         }
-        AttemptHistory current = history.next(start);
-        LOG.infof("Migration %s attempt %d started: container %s, %s -> %s", request.requestId(), current.attempts(),
-                request.containerId(), request.sourceNode(), request.targetNode());
-        return events.started(MigrationEvent.started(request, current.attempts(), start), current.firstStart())
-                .chain(() -> agent.migrate(MigrationCall.of(request)))
+        // A new packet id per attempt, kept in the in-flight mark: what system/cancel names if the answer is lost.
+        AttemptHistory current = history.next(start, UUID.randomUUID().toString());
+        LOG.infof("Migration %s attempt %d started: container %s, %s -> %s (packet %s)", request.requestId(),
+                current.attempts(), request.containerId(), request.sourceNode(), request.targetNode(),
+                current.packetId());
+        return events.started(MigrationEvent.started(request, current.attempts(), start), current.firstStart(),
+                current.packetId())
+                .chain(() -> agent.migrate(MigrationCall.of(request, current.packetId())))
                 .invoke(outcome -> breakers.record(request.sourceNode(),
                         outcome.isCompleted() || outcome.error().code() != ErrorCode.UNREACHABLE))
                 .chain(outcome -> outcome.isCompleted() ? complete(request, current, false, events)
@@ -157,10 +162,7 @@ public final class MigrationRunner {
                             answers.getItem2(), clock.instant());
                     return switch (decision.verdict()) {
                         case MIGRATED -> complete(request, history, true, events);
-                        case NOT_MIGRATED -> afterFailure(request, history, new MigrationError(ErrorCode.IN_DOUBT,
-                                lost.message() + "; the Agents showed the container idle, only on the source, for "
-                                        + reconciliation.grace() + ": not migrated",
-                                true, null, lost.node()), events);
+                        case NOT_MIGRATED -> cancelBeforeRetry(request, history, lost, decision.seen(), events);
                         case WAIT -> Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
                                 .chain(() -> settle(request, history, lost, decision.seen(), events));
                         case IN_DOUBT -> fail(request, history, new MigrationError(ErrorCode.IN_DOUBT, lost.message()
@@ -170,6 +172,64 @@ public final class MigrationRunner {
                                 false, null, lost.node()), events);
                     };
                 });
+    }
+
+    /**
+     * The Agents proved over the grace period that the lost call did not run. Before anything is sent again (and
+     * before the request is reported FAILED as safe to ask for again), the source's Agent is asked to drop that call
+     * by its packet id, in case it holds it without showing it. OK, or an Agent error (it does not know the packet,
+     * or does not offer system/cancel), lets the retry go: the grace period's proof holds. No answer sends nothing:
+     * reconciliation goes on until its deadline. A mark written before packet ids were kept names none: the grace
+     * period is the proof alone.
+     */
+    private Uni<NextStep> cancelBeforeRetry(MigrationRequest request, AttemptHistory history, MigrationError lost,
+            ReconcileState seen, EventSink events) {
+        String notMigrated = lost.message() + "; the Agents showed the container idle, only on the source, for "
+                + reconciliation.grace() + ": not migrated";
+        if (history.packetId() == null) {
+            LOG.infof("Migration %s: attempt %d's packet id is not known (an older mark): no system/cancel, the grace"
+                    + " period is the proof", request.requestId(), history.attempts());
+            return afterFailure(request, history, notMigrated(notMigrated, lost), events);
+        }
+        return agent.cancel(request.sourceNode(), history.packetId()).chain(cancel -> {
+            switch (cancel.result()) {
+                case CANCELLED:
+                    LOG.infof("Migration %s: %s cancelled packet %s of attempt %d", request.requestId(),
+                            request.sourceNode(), history.packetId(), history.attempts());
+                    return afterFailure(request, history,
+                            notMigrated(notMigrated + "; its call (packet " + history.packetId() + ") cancelled", lost),
+                            events);
+                case REFUSED:
+                    LOG.infof("Migration %s: %s refused system/cancel of packet %s (%s %s): the grace period is the"
+                            + " proof", request.requestId(), request.sourceNode(), history.packetId(),
+                            cancel.error().agentCode(), cancel.error().message());
+                    return afterFailure(request, history, notMigrated(notMigrated, lost), events);
+                default:
+                    return afterUnansweredCancel(request, history, lost, seen, cancel.error(), events);
+            }
+        });
+    }
+
+    /** The cancel that must come before a retry got no answer: nothing is sent; reconcile again, or IN_DOUBT. */
+    private Uni<NextStep> afterUnansweredCancel(MigrationRequest request, AttemptHistory history, MigrationError lost,
+            ReconcileState seen, MigrationError why, EventSink events) {
+        Reconciliation.Decision decision = reconciliation.cancelUnanswered(seen, clock.instant());
+        if (decision.verdict() == Reconciliation.Verdict.WAIT) {
+            LOG.warnf("Migration %s: system/cancel of packet %s got no answer from %s (%s); nothing sent, asking the"
+                    + " Agents again", request.requestId(), history.packetId(), request.sourceNode(), why.message());
+            return Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
+                    .chain(() -> settle(request, history, lost, decision.seen(), events));
+        }
+        return fail(request, history, new MigrationError(ErrorCode.IN_DOUBT, lost.message()
+                + "; the container was idle, only on the source, but system/cancel of packet " + history.packetId()
+                + " got no answer (" + why.message() + ") within "
+                + Duration.between(seen.began(), reconciliation.deadlineOf(decision.seen())), false, null,
+                lost.node()), events);
+    }
+
+    /** Proven not migrated: retryable, since the same migration may safely be asked for again. */
+    private static MigrationError notMigrated(String message, MigrationError lost) {
+        return new MigrationError(ErrorCode.IN_DOUBT, message, true, null, lost.node());
     }
 
     private Uni<NextStep> complete(MigrationRequest request, AttemptHistory history, boolean reconciled,

@@ -16,8 +16,9 @@ import java.util.Map;
  * limit (its source node's receive timeout, never less than {@code deadline}) after reconciliation began; otherwise
  * until {@code deadline}. Then the attempt ends IN_DOUBT.
  * <p>
- * Not done yet: {@code system/cancel} with the lost call's packet id (kept in the in-flight mark) would make "did
- * not run" certain even with an Agent that never shows a transition; until then the grace period is the proof.
+ * "Not migrated" is not yet "send again": the runner then asks the source's Agent to cancel the lost call by its
+ * packet id ({@code system/cancel}), for an Agent that holds a call without ever showing a transition. While that
+ * cancel gets no answer, reconciliation goes on ({@link #cancelUnanswered}) until its deadline.
  *
  * @param interval        between two rounds of questions
  * @param deadline        how long reconciliation waits when the Agents never showed the Container in transition
@@ -76,6 +77,14 @@ public record Reconciliation(Duration interval, Duration deadline, Duration grac
             return waitOrGiveUp(idle, now);
         }
         return waitOrGiveUp(seen.unsettled(), now); // on both nodes or on neither
+    }
+
+    /**
+     * The Agents proved "not migrated", but the {@code system/cancel} that must come before anything is sent again got
+     * no answer: ask again after the interval, or give up at the deadline.
+     */
+    Decision cancelUnanswered(ReconcileState seen, Instant now) {
+        return waitOrGiveUp(seen, now);
     }
 
     /** When reconciliation that has seen {@code seen} gives up. */

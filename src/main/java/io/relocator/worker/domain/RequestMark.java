@@ -10,24 +10,26 @@ import java.time.Instant;
  * @param attempt    the attempt in flight, or the attempts made in total
  * @param firstStart when the first attempt began; null when the Agent was never called
  * @param at         when the mark was written
+ * @param packetId   in flight: the packet id the attempt was sent with (for {@code system/cancel}); null when ended,
+ *                   and in marks written before packet ids were kept (they read as before)
  */
 public record RequestMark(String requestId, Stage stage, int attempt, Instant receivedAt, Instant firstStart,
-        Instant at) {
+        Instant at, String packetId) {
 
     public enum Stage {
         IN_FLIGHT, ENDED
     }
 
-    public static RequestMark inFlight(MigrationEvent started, Instant firstStart) {
+    public static RequestMark inFlight(MigrationEvent started, Instant firstStart, String packetId) {
         return new RequestMark(started.requestId(), Stage.IN_FLIGHT, started.attempt(), started.receivedAt(),
-                firstStart, started.occurredAt());
+                firstStart, started.occurredAt(), packetId);
     }
 
     public static RequestMark ended(MigrationEvent terminal) {
         Instant firstStart = terminal.durationMs() == null ? null
                 : terminal.occurredAt().minusMillis(terminal.durationMs());
         return new RequestMark(terminal.requestId(), Stage.ENDED, terminal.attempt(), terminal.receivedAt(),
-                firstStart, terminal.occurredAt());
+                firstStart, terminal.occurredAt(), null);
     }
 
     public boolean ended() {
@@ -45,8 +47,8 @@ public record RequestMark(String requestId, Stage stage, int attempt, Instant re
         return other.attempt > attempt ? other : this;
     }
 
-    /** The attempts made before the worker lost track of the one in flight. */
+    /** The attempts made before the worker lost track of the one in flight, with that one's packet id. */
     public AttemptHistory history() {
-        return new AttemptHistory(attempt, firstStart, null);
+        return new AttemptHistory(attempt, firstStart, null, packetId);
     }
 }

@@ -248,8 +248,8 @@ public class RequestIntake {
     private EventSink sinkFor(ConsumedRecord record) {
         return new EventSink() {
             @Override
-            public Uni<Void> started(MigrationEvent started, Instant firstStart) {
-                RequestMark mark = RequestMark.inFlight(started, firstStart);
+            public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
+                RequestMark mark = RequestMark.inFlight(started, firstStart, packetId);
                 return transactions.writeNow(record.partition(), List.of(events.of(started, null),
                         store.record(record.partition().partition(), mark)), List.of(mark));
             }

@@ -25,6 +25,13 @@ final class AgentFault extends RuntimeException {
     static final int DESTINATION_LOGIN_REFUSED = 133;
     /** The destination is the source node itself. */
     static final int SAME_NODE = 134;
+    /**
+     * {@code system/cancel} names no migration in progress on this node: never accepted with that packet id, already
+     * ended, or already cancelled.
+     */
+    static final int UNKNOWN_MESSAGE = 140;
+    /** The answer to a {@code migrate_v2v} that {@code system/cancel} stopped, if its caller still waits for one. */
+    static final int CANCELLED = 141;
 
     private final int code;
 

@@ -14,6 +14,7 @@ final class AgentNamespaces {
     static final String PROTOCOL = BASE + "protocol";
     static final String SESSIONM = BASE + "sessionm";
     static final String ENVM = BASE + "envm";
+    static final String SYSTEM = BASE + "system";
     /** Where the WSDL-generated client library puts {@code packet_header}; the XML API puts it in {@link #PROTOCOL}. */
     static final String SOAP_PROTOCOL = BASE + "soap_protocol";
 

@@ -5,6 +5,7 @@ import static io.relocator.worker.simulator.AgentNamespaces.PROTOCOL;
 import static io.relocator.worker.simulator.AgentNamespaces.RELOCATOR;
 import static io.relocator.worker.simulator.AgentNamespaces.SESSIONM;
 import static io.relocator.worker.simulator.AgentNamespaces.SOAP_PROTOCOL;
+import static io.relocator.worker.simulator.AgentNamespaces.SYSTEM;
 import static io.relocator.worker.simulator.AgentNamespaces.TYPES;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -12,6 +13,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 import javax.xml.namespace.QName;
 
@@ -24,7 +26,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Answers {@code POST /simulator/agents/{node}} as that node's Agent would: {@code sessionm/login},
- * {@code sessionm/logout}, {@code envm/get_info} and {@code relocator/migrate_v2v}, plus the node's injected fault.
+ * {@code sessionm/logout}, {@code envm/get_info}, {@code relocator/migrate_v2v} and {@code system/cancel} (unless
+ * switched off: {@link SimulatedAgents#setOffersCancel}), plus the node's injected fault.
  * <p>
  * Runs on the event loop and never blocks it: a migration's latency is a Vert.x timer, so thousands of slow calls
  * hold no thread. State lives in {@link SimulatedAgents}, which is thread-safe. Bodies are never logged: they carry
@@ -78,15 +81,18 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
             login(ctx, node, request.body());
             return;
         }
+        boolean system = request.is(SYSTEM, "cancel") && agents.offersCancel();
         boolean known = request.is(RELOCATOR, "migrate_v2v") || request.is(ENVM, "get_info")
-                || request.is(SESSIONM, "logout");
+                || request.is(SESSIONM, "logout") || system;
         if (!known) {
             throw new AgentFault(AgentFault.UNKNOWN_OPERATION, "Unknown operation {"
                     + request.body().getNamespaceURI() + "}" + request.body().getLocalName());
         }
-        String session = requireSession(node, request);
+        String session = requireSession(node, request, system);
         if (request.is(RELOCATOR, "migrate_v2v")) {
-            migrate(ctx, node, MigrateV2vCall.parse(request.body()));
+            migrate(ctx, node, MigrateV2vCall.parse(request.body()), request.packetId());
+        } else if (system) {
+            cancel(ctx, node, request.body());
         } else if (request.is(ENVM, "get_info")) {
             getInfo(ctx, node, request.body());
         } else {
@@ -106,10 +112,11 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
 
     /**
      * Checks {@code packet_header}: a {@code version} attribute, then {@code target} before {@code session} (the
-     * type is a sequence). Its children are accepted in the protocol or the soap_protocol namespace, because
-     * clients differ in where they put the header and the schemas do not settle its children's namespace.
+     * type is a sequence); a system request has no {@code target} ("no targets should be specified in these"). Its
+     * children are accepted in the protocol or the soap_protocol namespace, because clients differ in where they put
+     * the header and the schemas do not settle its children's namespace.
      */
-    private String requireSession(SimulatedNode node, SoapRequest request) {
+    private String requireSession(SimulatedNode node, SoapRequest request, boolean system) {
         Element header = request.packetHeader().orElse(null);
         String session = header == null ? null : headerText(header, "session");
         if (session == null || !agents.sessionValid(node, session)) {
@@ -120,7 +127,10 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
             throw new AgentFault(AgentFault.BAD_REQUEST, "packet_header has no version attribute");
         }
         List<String> order = SoapRequest.children(header).stream().map(Element::getLocalName).toList();
-        if (!order.contains("target") || order.lastIndexOf("target") > order.indexOf("session")) {
+        if (system && order.contains("target")) {
+            throw new AgentFault(AgentFault.BAD_REQUEST, "packet_header of a system request has no target");
+        }
+        if (!system && (!order.contains("target") || order.lastIndexOf("target") > order.indexOf("session"))) {
             throw new AgentFault(AgentFault.BAD_REQUEST, "packet_header needs target before session");
         }
         return session;
@@ -138,7 +148,15 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
         answer(ctx, 200, SoapReplies.getInfoResponse(agents.envsOn(node, asked)));
     }
 
-    private void migrate(RoutingContext ctx, SimulatedNode source, MigrateV2vCall call) {
+    /** {@code system/cancel}: {@code message_id}, then the optional {@code target} and {@code global}, in system. */
+    private void cancel(RoutingContext ctx, SimulatedNode node, Element body) {
+        SoapRequest.requireSequence(body, SYSTEM, "message_id", "target", "global");
+        agents.cancel(node, SoapRequest.requiredText(body, SYSTEM, "message_id"));
+        LOG.debugf("node %s: migration cancelled", node.id());
+        answer(ctx, 200, SoapReplies.cancelResponse());
+    }
+
+    private void migrate(RoutingContext ctx, SimulatedNode source, MigrateV2vCall call, Optional<String> packetId) {
         agents.countMigrateCall(source, call.eids());
         FaultInjection fault = source.fault();
         SimulatedAgents.Migration migration;
@@ -156,7 +174,7 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
                 source.failed.incrementAndGet();
                 return;
             }
-            migration = agents.beginMigration(source, call);
+            migration = agents.beginMigration(source, call, packetId);
         } catch (AgentFault refused) {
             source.failed.incrementAndGet();
             throw refused;
@@ -164,8 +182,9 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
         LOG.debugf("node %s: migrating %s to %s", source.id(), call.eids(), migration.destination().id());
         loseAnswerAfterAccepting(ctx, source, fault.mode());
         after(ctx, agents.latencyOf(source), () -> {
-            agents.finishMigration(migration);
-            if (fault.mode() == FaultMode.DROP_AFTER_MIGRATE) {
+            if (!agents.finishMigration(migration)) {
+                answer(ctx, 500, SoapReplies.fault(false, AgentFault.CANCELLED, "Cancelled by system/cancel"));
+            } else if (fault.mode() == FaultMode.DROP_AFTER_MIGRATE) {
                 ctx.request().connection().close();
             } else {
                 answer(ctx, 200, SoapReplies.migrateV2vResponse());

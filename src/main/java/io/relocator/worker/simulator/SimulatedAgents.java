@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * A container's move is not one atomic step across both nodes, but the map of migrations in progress keeps any other
  * migration of it out until the move is complete, and {@code get_info} during the move sees it on one node or both,
  * never on none. While it runs, the container shows a {@code status/transition} on both nodes once its source's
- * {@link AgentTiming} window has passed, as a real Agent does.
+ * {@link AgentTiming} window has passed, as a real Agent does. A migration accepted with a packet id can be stopped by
+ * {@code system/cancel} naming it, until it ends: it then never completes, and the container stays on its source.
  */
 public final class SimulatedAgents {
 
@@ -36,9 +38,21 @@ public final class SimulatedAgents {
     /** Containers a migration holds, with the migration (which tells from when it shows its transition). */
     private final Map<String, InProgress> migrating = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> migrateCallsByContainer = new ConcurrentHashMap<>();
+    /** Migrations accepted with a packet id and not ended, by source node and packet id: what system/cancel finds. */
+    private final Map<PacketKey, Migration> byPacket = new ConcurrentHashMap<>();
+    private volatile boolean offersCancel = true;
 
-    /** A migration accepted by {@link #beginMigration} and not yet finished. */
-    record Migration(SimulatedNode source, SimulatedNode destination, List<String> eids) {
+    /**
+     * A migration accepted by {@link #beginMigration} and not yet finished or cancelled.
+     *
+     * @param packetId its call's {@code packet_header/@id}, or null
+     * @param ended    claimed once, by whichever comes first: {@link #finishMigration} or {@link #cancel}
+     */
+    record Migration(SimulatedNode source, SimulatedNode destination, List<String> eids, String packetId,
+            AtomicBoolean ended) {
+    }
+
+    private record PacketKey(SimulatedNode source, String packetId) {
     }
 
     /** One container's migration in progress: shown in transition on both nodes from {@code visibleAtMillis}. */
@@ -123,6 +137,15 @@ public final class SimulatedAgents {
         return source.timing().orElse(defaultTiming);
     }
 
+    /** Whether the Agents offer {@code system/cancel}; without it they answer it as an unknown operation. Any thread. */
+    public void setOffersCancel(boolean offers) {
+        this.offersCancel = offers;
+    }
+
+    boolean offersCancel() {
+        return offersCancel;
+    }
+
     /** Ends every session of the node, so the next call from a client must log in again. */
     public void expireSessions(String nodeId) {
         node(nodeId).sessions().clear();
@@ -163,7 +186,7 @@ public final class SimulatedAgents {
      * Checks a migration as an Agent would before copying anything and locks its containers; the caller must
      * {@link #finishMigration} it. Throws {@link AgentFault} with a distinct code for each refusal.
      */
-    Migration beginMigration(SimulatedNode source, MigrateV2vCall call) {
+    Migration beginMigration(SimulatedNode source, MigrateV2vCall call, Optional<String> packetId) {
         // Any address whose first label is a node id names a simulated node (created on first mention, as a route
         // does): the worker's inventory, not the simulator's, decides which nodes exist.
         SimulatedNode destination = isNodeId(call.destinationNodeId()) ? node(call.destinationNodeId()) : null;
@@ -186,19 +209,54 @@ public final class SimulatedAgents {
         }
         source.startOutgoing();
         destination.startIncoming();
-        return new Migration(source, destination, call.eids());
+        Migration migration = new Migration(source, destination, call.eids(), packetId.orElse(null),
+                new AtomicBoolean());
+        packetId.ifPresent(id -> byPacket.putIfAbsent(new PacketKey(source, id), migration));
+        return migration;
     }
 
-    /** Moves the containers to the destination and frees them; called once per begun migration. */
-    void finishMigration(Migration migration) {
+    /**
+     * Moves the containers to the destination and frees them; called once per begun migration, when its time is up.
+     * False, and nothing moved, when {@link #cancel} stopped it first.
+     */
+    boolean finishMigration(Migration migration) {
+        if (!end(migration)) {
+            return false;
+        }
         for (String eid : migration.eids()) {
             migration.destination().containers().add(eid);
             migration.source().containers().remove(eid);
             migrating.remove(eid);
         }
+        migration.source().completed.incrementAndGet();
+        return true;
+    }
+
+    /**
+     * {@code system/cancel} on {@code source}: stops the migration accepted there with this packet id, if it has not
+     * ended; its containers stay on the source, with no transition. Else {@link AgentFault#UNKNOWN_MESSAGE}.
+     */
+    void cancel(SimulatedNode source, String messageId) {
+        source.cancelCalls.incrementAndGet();
+        Migration migration = byPacket.get(new PacketKey(source, messageId));
+        if (migration == null || !end(migration)) {
+            throw new AgentFault(AgentFault.UNKNOWN_MESSAGE, "No message " + messageId + " is being processed");
+        }
+        migration.eids().forEach(migrating::remove);
+        source.cancelled.incrementAndGet();
+    }
+
+    /** Claims the migration's end for the caller; false when it has ended already. */
+    private boolean end(Migration migration) {
+        if (!migration.ended().compareAndSet(false, true)) {
+            return false;
+        }
+        if (migration.packetId() != null) {
+            byPacket.remove(new PacketKey(migration.source(), migration.packetId()), migration);
+        }
         migration.source().inFlightOut.decrementAndGet();
         migration.destination().inFlightIn.decrementAndGet();
-        migration.source().completed.incrementAndGet();
+        return true;
     }
 
     /** The containers of the node among those asked for, in the order asked; all of them when none is named. */

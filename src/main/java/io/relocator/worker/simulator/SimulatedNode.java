@@ -28,6 +28,8 @@ final class SimulatedNode {
     final AtomicLong getInfoCalls = new AtomicLong();
     final AtomicLong sessionRejects = new AtomicLong();
     final AtomicLong completed = new AtomicLong();
+    final AtomicLong cancelCalls = new AtomicLong();
+    final AtomicLong cancelled = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicInteger inFlightIn = new AtomicInteger();
     final AtomicInteger inFlightOut = new AtomicInteger();
@@ -88,7 +90,7 @@ final class SimulatedNode {
     /** Clears counters and peaks; containers, sessions, fault and latency stay, so a test can reset between phases. */
     void resetCounters() {
         for (AtomicLong counter : new AtomicLong[] {migrateCalls, loginCalls, getInfoCalls, sessionRejects,
-                completed, failed}) {
+                completed, failed, cancelCalls, cancelled}) {
             counter.set(0);
         }
         // A migration still running keeps counting: the peak restarts from what is in flight now.

@@ -17,7 +17,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The simulator's admin view under {@code /simulator/admin}: read-only statistics for assertions, and a few calls that
- * set a test up (place containers, inject faults, set latency and timing, expire sessions, reset counters). JSON through Vert.x
+ * set a test up (place containers, inject faults, set latency and timing, offer system/cancel or not, expire sessions,
+ * reset counters). JSON through Vert.x
  * {@link JsonObject}. Runs on the event loop; all state is in the thread-safe {@link SimulatedAgents}.
  * Unauthenticated by design: it exists only when the simulator is enabled, on the loopback HTTP listener.
  */
@@ -49,6 +50,8 @@ final class SimulatorAdminRoutes {
                 () -> agents.setTiming(ctx.pathParam("node"), timingFrom(jsonBody(ctx)))));
         router.post(BASE + "/nodes/:node/expire-sessions").handler(ctx -> done(ctx,
                 () -> agents.expireSessions(ctx.pathParam("node"))));
+        router.put(BASE + "/cancel").handler(body).handler(ctx -> done(ctx,
+                () -> agents.setOffersCancel(jsonBody(ctx).getBoolean("offered", true))));
         router.post(BASE + "/reset").handler(ctx -> done(ctx, agents::resetCounters));
     }
 
@@ -63,7 +66,7 @@ final class SimulatorAdminRoutes {
         });
         Map<String, Object> perContainer = new TreeMap<>();
         agents.migrateCallsByContainer().forEach((eid, calls) -> perContainer.put(eid, calls.get()));
-        return new JsonObject().put("nodes", nodes).put("totals", totals)
+        return new JsonObject().put("nodes", nodes).put("totals", totals).put("offersCancel", agents.offersCancel())
                 .put("containerMigrateCalls", new JsonObject(perContainer));
     }
 
@@ -86,6 +89,8 @@ final class SimulatorAdminRoutes {
         counters.put("sessionRejects", node.sessionRejects);
         counters.put("completed", node.completed);
         counters.put("failed", node.failed);
+        counters.put("cancelCalls", node.cancelCalls);
+        counters.put("cancelled", node.cancelled);
         return counters;
     }
 

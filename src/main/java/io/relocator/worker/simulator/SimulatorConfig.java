@@ -45,6 +45,13 @@ public interface SimulatorConfig {
     @WithDefault("true")
     boolean showTransition();
 
+    /**
+     * Whether the simulated Agents offer {@code system/cancel}. Off, they answer it as an unknown operation (121), as
+     * an Agent without it would; changeable with {@code PUT /simulator/admin/cancel}.
+     */
+    @WithDefault("true")
+    boolean offersCancel();
+
     /** The Agent error code answered for a missing, unknown or expired session (the worker then logs in again). */
     @WithDefault("112")
     int sessionInvalidCode();

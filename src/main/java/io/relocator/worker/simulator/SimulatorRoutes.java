@@ -36,6 +36,7 @@ public class SimulatorRoutes {
         }
         SimulatedAgents agents = new SimulatedAgents(credentials, config.latency());
         agents.setDefaultTiming(new AgentTiming(config.acceptToVisible(), config.showTransition()));
+        agents.setOffersCancel(config.offersCancel());
         configureNodes(agents, config);
         mount(router, agents, config.sessionInvalidCode());
         LOG.infof("Agent simulator enabled at %s for nodes %s", AGENT_PATH, config.nodes().keySet());

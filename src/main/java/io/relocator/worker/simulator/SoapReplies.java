@@ -28,6 +28,11 @@ final class SoapReplies {
         return envelope("<s:logoutResponse xmlns:s=\"" + AgentNamespaces.SESSIONM + "\"/>");
     }
 
+    /** {@code system/cancel}'s OK. */
+    static String cancelResponse() {
+        return envelope("<y:cancelResponse xmlns:y=\"" + AgentNamespaces.SYSTEM + "\"/>");
+    }
+
     static String migrateV2vResponse() {
         return envelope("<r:migrate_v2vResponse xmlns:r=\"" + AgentNamespaces.RELOCATOR + "\"/>");
     }

@@ -19,6 +19,11 @@ import org.w3c.dom.Node;
  */
 record SoapRequest(Element body, Optional<Element> packetHeader) {
 
+    /** {@code packet_header/@id}, if the header is there and has one. */
+    Optional<String> packetId() {
+        return packetHeader.map(header -> header.getAttribute("id").strip()).filter(id -> !id.isEmpty());
+    }
+
     boolean is(String namespace, String localName) {
         return namespace.equals(body.getNamespaceURI()) && localName.equals(body.getLocalName());
     }

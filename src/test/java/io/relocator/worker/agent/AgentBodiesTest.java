@@ -38,6 +38,7 @@ import io.relocator.worker.domain.MigrationOptions;
 class AgentBodiesTest {
 
     private static final String CONTAINER = "a8a73d01-2969-6b48-9544-5cbf6ea7c554";
+    private static final String PACKET = "3f0c8a52-6d1e-4b8e-9a57-0c2f4d6e8b19";
     private static final Path AGENT_XSD = Path.of("../shared/reference/agent-xsd");
 
     private final TestConfig.Node source = TestConfig.node("https://127.0.0.1:4646", "hn-01.sim.invalid");
@@ -90,25 +91,49 @@ class AgentBodiesTest {
 
     @Test
     void packetHeaderHasTargetThenSessionInTheSoapProtocolNamespace() throws Exception {
-        String xml = marshal(requests.migrationHeader("session-1"));
+        String xml = marshal(requests.migrationHeader("session-1", PACKET));
         validateOwn("agent-soap-protocol.xsd", xml);
         assertTrue(xml.indexOf("target>relocator<") < xml.indexOf("session>session-1<"), xml);
         assertTrue(xml.contains("version=\"4.0.0\""), xml);
         assertTrue(xml.contains(TestConfig.SOAP_PROTOCOL_NS), xml);
     }
 
+    /** The migration's packet id is the one the domain chose (and keeps in the in-flight mark), as {@code @id}. */
     @Test
-    void packetHeaderRewrittenToTheProtocolNamespaceValidatesAgainstVzlProtocol() throws Exception {
-        String xml = marshalWithHeaderNamespace(requests.migrationHeader("session-1"), TestConfig.PROTOCOL_NS);
+    void packetHeaderRewrittenToTheProtocolNamespaceValidatesAgainstVzlProtocolWithItsPacketId() throws Exception {
+        String xml = marshalWithHeaderNamespace(requests.migrationHeader("session-1", PACKET), TestConfig.PROTOCOL_NS);
         assertFalse(xml.contains(TestConfig.SOAP_PROTOCOL_NS), xml);
+        assertTrue(xml.contains(" id=\"" + PACKET + "\""), xml);
         validateWithAgentSchema("VZLProtocol.xsd", xml);
     }
 
     @Test
-    void packetIdsDiffer() {
-        PacketHeader first = requests.migrationHeader("s");
-        PacketHeader second = requests.migrationHeader("s");
+    void packetIdsOfOtherCallsDiffer() {
+        PacketHeader first = requests.getInfoHeader("s");
+        PacketHeader second = requests.cancelHeader("s");
         assertFalse(first.getId().equals(second.getId()));
+        assertFalse(first.getId().equals(PACKET));
+    }
+
+    /** {@code system/cancel} names the lost call's packet id, its target, and {@code global}, in VZLSystem's order. */
+    @Test
+    void cancelValidatesAgainstVzlSystem() throws Exception {
+        String xml = marshal(requests.cancel(PACKET));
+        assertTrue(xml.matches("(?s).*message_id>" + PACKET + "</.*target>relocator</.*global/>.*"), xml);
+        assertTrue(xml.contains("http://www.swsoft.com/webservices/vzl/4.0.0/system"), xml);
+        validateOwn("agent-system.xsd", xml);
+        validateWithAgentSchema("VZLSystem.xsd", xml);
+    }
+
+    /** A system request's header has a version, an id of its own and the session, and no target. */
+    @Test
+    void cancelHeaderHasNoTargetAndValidatesAgainstVzlProtocol() throws Exception {
+        PacketHeader header = requests.cancelHeader("session-1");
+        String xml = marshalWithHeaderNamespace(header, TestConfig.PROTOCOL_NS);
+        assertFalse(xml.contains("target"), xml);
+        assertTrue(xml.contains(" id=\"" + header.getId() + "\""), xml);
+        validateOwn("agent-soap-protocol.xsd", marshal(header));
+        validateWithAgentSchema("VZLProtocol.xsd", xml);
     }
 
     @Test
@@ -118,7 +143,7 @@ class AgentBodiesTest {
     }
 
     private MigrateV2V migrate(MigrationOptions options, int type) {
-        return requests.migrateV2V(new MigrationCall(CONTAINER, "hn-01", "hn-02", type, options), target);
+        return requests.migrateV2V(new MigrationCall(CONTAINER, "hn-01", "hn-02", type, options, PACKET), target);
     }
 
     static String marshal(Object body) throws Exception {

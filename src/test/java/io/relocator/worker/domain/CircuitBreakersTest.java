@@ -110,7 +110,7 @@ class CircuitBreakersTest {
         MigrationRequest arrived = request(T0.minusSeconds(60), null);
         assertEquals(T0.plus(Duration.ofMinutes(10)).minusSeconds(60), breakers.waitLimit(arrived, AttemptHistory.NONE));
         assertEquals(T0.plus(Duration.ofMinutes(10)),
-                breakers.waitLimit(arrived, new AttemptHistory(1, T0, null)), "from the first attempt");
+                breakers.waitLimit(arrived, new AttemptHistory(1, T0, null, null)), "from the first attempt");
         MigrationRequest urgent = request(T0, T0.plusSeconds(5));
         assertEquals(T0.plusSeconds(5), breakers.waitLimit(urgent, AttemptHistory.NONE));
     }

@@ -1,7 +1,9 @@
 package io.relocator.worker.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -14,6 +16,8 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.smallrye.mutiny.Uni;
 
@@ -34,10 +38,13 @@ class MigrationRunnerTest {
     final MutableClock clock = new MutableClock(T0);
     final ScriptedAgent agent = new ScriptedAgent();
     final List<MigrationEvent> published = new ArrayList<>();
+    /** The packet id each STARTED event's in-flight mark was given. */
+    final List<String> markedPackets = new ArrayList<>();
     final EventSink sink = new EventSink() {
         @Override
-        public Uni<Void> started(MigrationEvent started, Instant firstStart) {
+        public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
             published.add(started);
+            markedPackets.add(packetId);
             return Uni.createFrom().voidItem();
         }
 
@@ -84,7 +91,7 @@ class MigrationRunnerTest {
     @Test
     void givesUpAfterTheLastAttempt() {
         agent.migrations.add(AgentOutcome.failed(new MigrationError(ErrorCode.UNREACHABLE, "refused", true, null, "a")));
-        AttemptHistory twoDone = new AttemptHistory(2, T0.minusSeconds(5), null);
+        AttemptHistory twoDone = new AttemptHistory(2, T0.minusSeconds(5), null, null);
         assertEquals(NextStep.ENDED, attempt(request(null), twoDone));
         MigrationEvent failed = published.get(published.size() - 1);
         assertEquals(3, failed.attempt());
@@ -181,7 +188,7 @@ class MigrationRunnerTest {
     @Test
     void aRequestFoundInFlightIsReconciledBeforeAnythingIsSent() {
         agent.script(ContainerPresence.absent("a", "c"), ContainerPresence.present("b", "c", 6, null));
-        AttemptHistory inFlight = new AttemptHistory(2, T0.minusSeconds(30), null);
+        AttemptHistory inFlight = new AttemptHistory(2, T0.minusSeconds(30), null, null);
         assertEquals(NextStep.ENDED, runner.resume(request(null), inFlight, sink).await().atMost(Duration.ofSeconds(5)));
         assertEquals(List.of("COMPLETED:2"), statuses());
         assertEquals(Boolean.TRUE, published.get(0).reconciled());
@@ -191,16 +198,86 @@ class MigrationRunnerTest {
     }
 
     @Test
-    void aRequestFoundInFlightThatDidNotRunIsAttemptedAgainAfterTheGracePeriod() {
+    void aRequestFoundInFlightThatDidNotRunIsCancelledByItsMarksPacketIdThenAttemptedAgainAfterTheGracePeriod() {
         agent.script(ContainerPresence.present("a", "c", 6, null), ContainerPresence.absent("b", "c"));
         var retry = assertInstanceOf(NextStep.RetryAfter.class, runner.resume(request(null),
-                new AttemptHistory(1, T0, null), sink).await().atMost(Duration.ofSeconds(5)));
+                new AttemptHistory(1, T0, null, "packet-of-the-lost-call"), sink).await().atMost(Duration.ofSeconds(5)));
         assertEquals(1, retry.history().attempts());
         assertEquals(0, agent.migrateCalls);
         assertEquals(4, agent.rounds);
+        assertEquals(List.of("cancel:a:packet-of-the-lost-call"), agent.calls, "cancelled on the source, by the mark's id");
         agent.migrations.add(AgentOutcome.completed());
         assertEquals(NextStep.ENDED, attempt(request(null), retry.history()));
         assertEquals(List.of("STARTED:2", "COMPLETED:2"), statuses());
+    }
+
+    @Test
+    void aMarkWrittenBeforePacketIdsWereKeptIsAttemptedAgainOnTheGracePeriodsProofAlone() {
+        agent.script(ContainerPresence.present("a", "c", 6, null), ContainerPresence.absent("b", "c"));
+        assertInstanceOf(NextStep.RetryAfter.class, runner.resume(request(null),
+                new AttemptHistory(1, T0, null, null), sink).await().atMost(Duration.ofSeconds(5)));
+        assertEquals(List.of(), agent.calls, "no packet id to cancel, nothing sent");
+        assertEquals(4, agent.rounds);
+    }
+
+    @Test
+    void aLostCallProvenNotToHaveRunIsCancelledByItsPacketIdBeforeItIsSentAgain() {
+        agent.migrations.add(inDoubt());
+        agent.script(ContainerPresence.present("a", "c", 6, null), ContainerPresence.absent("b", "c"));
+        var retry = assertInstanceOf(NextStep.RetryAfter.class, attempt(request(null), AttemptHistory.NONE));
+        String first = markedPackets.get(0);
+        assertEquals(List.of("migrate:" + first, "cancel:a:" + first), agent.calls,
+                "the packet id of the in-flight mark is the one sent, and the one cancelled on the source");
+        assertTrue(retry.history().lastError().retryable());
+        assertTrue(retry.history().lastError().message().contains("cancelled"), retry.history().lastError().message());
+
+        agent.migrations.add(AgentOutcome.completed());
+        assertEquals(NextStep.ENDED, attempt(request(null), retry.history()));
+        String second = markedPackets.get(1);
+        assertNotEquals(first, second, "a new packet id per attempt");
+        assertEquals(List.of("migrate:" + first, "cancel:a:" + first, "migrate:" + second), agent.calls);
+    }
+
+    /** 140: the Agent does not know the packet (never received, or ended); 121: it does not offer system/cancel. */
+    @ParameterizedTest
+    @ValueSource(ints = { 140, 121 })
+    void anAgentErrorToTheCancelLetsTheRetryGoOnTheGracePeriodsProof(int agentCode) {
+        agent.migrations.add(inDoubt());
+        agent.script(ContainerPresence.present("a", "c", 6, null), ContainerPresence.absent("b", "c"));
+        agent.cancels.add(CancelOutcome.refused(new MigrationError(ErrorCode.AGENT_ERROR, "no", false, agentCode, "a")));
+        var retry = assertInstanceOf(NextStep.RetryAfter.class, attempt(request(null), AttemptHistory.NONE));
+        assertEquals(2, agent.calls.size(), "migrate, cancel: " + agent.calls);
+        assertEquals(4, agent.rounds, "no further round");
+        assertTrue(retry.history().lastError().retryable());
+        assertFalse(retry.history().lastError().message().contains("cancelled"));
+    }
+
+    @Test
+    void anUnansweredCancelSendsNothingAndReconcilesAgainUntilOneIsAnswered() {
+        agent.migrations.add(inDoubt());
+        agent.script(ContainerPresence.present("a", "c", 6, null), ContainerPresence.absent("b", "c"));
+        MigrationError lost = MigrationError.of(ErrorCode.IN_DOUBT, "answer lost", false);
+        agent.cancels.add(CancelOutcome.unanswered(lost));
+        agent.cancels.add(CancelOutcome.unanswered(lost));
+        assertInstanceOf(NextStep.RetryAfter.class, attempt(request(null), AttemptHistory.NONE));
+        String first = markedPackets.get(0);
+        assertEquals(List.of("migrate:" + first, "cancel:a:" + first, "cancel:a:" + first, "cancel:a:" + first),
+                agent.calls);
+        assertEquals(6, agent.rounds, "asked the Agents again before each new cancel");
+    }
+
+    @Test
+    void aCancelThatIsNeverAnsweredEndsInDoubtAtTheDeadlineWithNothingSentAgain() {
+        agent.migrations.add(inDoubt());
+        agent.script(ContainerPresence.present("a", "c", 6, null), ContainerPresence.absent("b", "c"));
+        agent.cancelOtherwise = CancelOutcome.unanswered(MigrationError.of(ErrorCode.UNREACHABLE, "refused", true));
+        assertEquals(NextStep.ENDED, attempt(request(null), AttemptHistory.NONE));
+        MigrationError error = published.get(published.size() - 1).error();
+        assertEquals(ErrorCode.IN_DOUBT, error.code());
+        assertFalse(error.retryable());
+        assertTrue(error.message().contains("system/cancel of packet " + markedPackets.get(0)), error.message());
+        assertEquals(DEADLINE.dividedBy(ROUND), agent.rounds, "the 15 min deadline");
+        assertEquals(1, agent.migrateCalls);
     }
 
     @Test
@@ -219,7 +296,7 @@ class MigrationRunnerTest {
     @Test
     void noAttemptStartsAfterNotAfterAndTheLastErrorIsKept() {
         MigrationError last = new MigrationError(ErrorCode.UNREACHABLE, "refused", true, null, "a");
-        assertEquals(NextStep.ENDED, attempt(request(T0.minusSeconds(1)), new AttemptHistory(1, T0.minusSeconds(9), last)));
+        assertEquals(NextStep.ENDED, attempt(request(T0.minusSeconds(1)), new AttemptHistory(1, T0.minusSeconds(9), last, null)));
         MigrationEvent expired = published.get(0);
         assertEquals(ErrorCode.EXPIRED, expired.error().code());
         assertEquals(1, expired.attempt());
@@ -322,8 +399,8 @@ class MigrationRunnerTest {
 
     /**
      * Answers migrate calls with the next scripted outcome; answers get_info from {@link #timing} when set, else with
-     * the next scripted pair of answers (the last pair repeating). Each round (source asked first) moves the clock by
-     * {@link #step} after answering.
+     * the next scripted pair of answers (the last pair repeating); system/cancel with the next scripted outcome, else
+     * {@link #cancelOtherwise}. Each round (source asked first) moves the clock by {@link #step} after answering.
      */
     final class ScriptedAgent implements AgentPort {
         final Deque<AgentOutcome> migrations = new ArrayDeque<>();
@@ -332,6 +409,10 @@ class MigrationRunnerTest {
         RealAgentTiming timing;
         Duration step = ROUND;
         final List<String> located = new ArrayList<>();
+        final Deque<CancelOutcome> cancels = new ArrayDeque<>();
+        CancelOutcome cancelOtherwise = CancelOutcome.cancelled();
+        /** Migrations and cancels in the order made, with their packet ids. */
+        final List<String> calls = new ArrayList<>();
         int migrateCalls;
         int rounds;
 
@@ -342,6 +423,7 @@ class MigrationRunnerTest {
         @Override
         public Uni<AgentOutcome> migrate(MigrationCall call) {
             migrateCalls++;
+            calls.add("migrate:" + call.packetId());
             return Uni.createFrom().item(migrations.poll());
         }
 
@@ -368,6 +450,12 @@ class MigrationRunnerTest {
             ContainerPresence answer = last[1];
             endRound();
             return Uni.createFrom().item(answer);
+        }
+
+        @Override
+        public Uni<CancelOutcome> cancel(String node, String packetId) {
+            calls.add("cancel:" + node + ":" + packetId);
+            return Uni.createFrom().item(cancels.isEmpty() ? cancelOtherwise : cancels.poll());
         }
 
         private void endRound() {

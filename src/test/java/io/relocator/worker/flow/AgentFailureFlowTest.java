@@ -49,6 +49,7 @@ class AgentFailureFlowTest extends FlowTestSupport {
         for (String node : List.of(FAULTY, IMPATIENT)) {
             simulator.fault(node, "NONE", 0);
             simulator.latency(node, -1);
+            simulator.acceptToVisible(node, -1);
         }
     }
 
@@ -71,6 +72,33 @@ class AgentFailureFlowTest extends FlowTestSupport {
         assertEquals(true, event.path("reconciled").asBoolean());
         assertEquals(1, event.path("attempt").asInt());
         assertEquals(1, simulator.stats().path("containerMigrateCalls").path(container).asInt(), "sent once");
+    }
+
+    /**
+     * The SOAP client's system/cancel against the simulator: each accepted call's answer is lost and the Agent shows
+     * nothing of it for a minute, so every attempt is "not migrated" after the grace period and must be cancelled by
+     * its packet id before the next one; the last ends FAILED, retryable, with every call cancelled and none completed.
+     */
+    @Test
+    void everyLostCallTheAgentHoldsUnseenIsCancelledByItsPacketIdBeforeTheNextAttempt() {
+        simulator.acceptToVisible(FAULTY, 60_000);
+        simulator.latency(FAULTY, 60_000);
+        simulator.fault(FAULTY, "DROP_AFTER_ACCEPT", 0);
+        JsonNode before = simulator.stats().path("nodes").path(FAULTY);
+        String container = UUID.randomUUID().toString();
+
+        JsonNode event = migrate(FAULTY, "hn-01", container);
+
+        assertEquals("FAILED", event.path("status").asText());
+        assertEquals(SimulatedNodesResource.MAX_ATTEMPTS, event.path("attempt").asInt());
+        assertEquals("IN_DOUBT", event.path("error").path("code").asText());
+        assertEquals(true, event.path("error").path("retryable").asBoolean(), "proven not migrated");
+        assertTrue(event.path("error").path("message").asText().contains("cancelled"), event.toString());
+        JsonNode after = simulator.stats().path("nodes").path(FAULTY);
+        assertEquals(SimulatedNodesResource.MAX_ATTEMPTS,
+                after.path("cancelled").asInt() - before.path("cancelled").asInt(), "each call cancelled");
+        assertEquals(before.path("completed").asInt(), after.path("completed").asInt(), "none completed");
+        assertTrue(after.path("containers").toString().contains(container), "still on the source");
     }
 
     @Test

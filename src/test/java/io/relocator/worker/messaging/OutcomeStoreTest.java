@@ -120,7 +120,7 @@ class OutcomeStoreTest {
         String requestId = "zombie-" + UUID.randomUUID();
         RequestMark end = ended(requestId);
         Instant now = clock.instant();
-        RequestMark zombie = new RequestMark(requestId, RequestMark.Stage.IN_FLIGHT, 2, now, now, now);
+        RequestMark zombie = new RequestMark(requestId, RequestMark.Stage.IN_FLIGHT, 2, now, now, now, null);
         var endRecord = store.record(partition, end);
         var zombieRecord = store.record(partition, zombie);
         assertFalse(Arrays.equals(endRecord.key(), zombieRecord.key()), "compaction would keep only one of them");
@@ -150,7 +150,7 @@ class OutcomeStoreTest {
 
     private RequestMark ended(String requestId) {
         Instant now = clock.instant();
-        return new RequestMark(requestId, RequestMark.Stage.ENDED, 1, now, now, now);
+        return new RequestMark(requestId, RequestMark.Stage.ENDED, 1, now, now, now, null);
     }
 
     private void writeEndedMarks(int partition, String run) {

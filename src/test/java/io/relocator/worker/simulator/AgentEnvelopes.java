@@ -43,6 +43,22 @@ final class AgentEnvelopes {
         return migrateWithHeader(header(SOAP_PROTOCOL, "relocator", session), eids, dstAddress, user, password);
     }
 
+    /** migrate_v2v sent with packet id {@code packetId}. */
+    static String migrate(String session, String packetId, List<String> eids, String dstAddress, String user,
+            String password) {
+        String header = "<h:packet_header xmlns:h=\"" + SOAP_PROTOCOL + "\" version=\"4.0.0\" id=\"" + packetId
+                + "\"><h:target>relocator</h:target><h:session>" + session + "</h:session></h:packet_header>";
+        return migrateWithHeader(header, eids, dstAddress, user, password);
+    }
+
+    /** system/cancel of packet {@code messageId}: a system request, so its header has no target. */
+    static String cancel(String session, String messageId) {
+        String header = "<h:packet_header xmlns:h=\"" + SOAP_PROTOCOL + "\" version=\"4.0.0\"><h:session>" + session
+                + "</h:session></h:packet_header>";
+        return envelope(header, "<y:cancel xmlns:y=\"" + BASE + "system\"><y:message_id>" + messageId
+                + "</y:message_id><y:target>relocator</y:target><y:global/></y:cancel>");
+    }
+
     /** migrate_v2v with the given SOAP header block (or none when empty), the body as in the reference's example. */
     static String migrateWithHeader(String header, List<String> eids, String dstAddress, String user, String password) {
         StringBuilder eidList = new StringBuilder();

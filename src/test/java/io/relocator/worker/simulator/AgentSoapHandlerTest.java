@@ -192,4 +192,51 @@ class AgentSoapHandlerTest {
 
         assertEquals(AgentFault.UNKNOWN_OPERATION, SoapAnswers.faultCode(response.body()));
     }
+
+    @Test
+    void cancelByPacketIdStopsARunningMigrationAndAnswersOk() {
+        sim.agents.setLatency("hn-01", Optional.of(Duration.ofMinutes(5)));
+        String session = sim.login("hn-01");
+        String packet = UUID.randomUUID().toString();
+        sim.soapAsync("hn-01", AgentEnvelopes.migrate(session, packet, List.of(ct1), SimulatorHarness.address("hn-02"),
+                SimulatorHarness.USER, sim.password));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.agents.isMigrating(ct1));
+
+        HttpResponse<String> response = sim.soap("hn-01", AgentEnvelopes.cancel(session, packet));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("cancelResponse"), response.body());
+        assertFalse(sim.agents.isMigrating(ct1));
+        assertEquals(List.of(ct1), sim.containersOn("hn-01", session, ct1));
+        assertEquals(1, sim.stats().getJsonObject("nodes").getJsonObject("hn-01").getLong("cancelled"));
+    }
+
+    @Test
+    void cancelOfAnUnknownPacketIsAnAgentError() {
+        String session = sim.login("hn-01");
+
+        HttpResponse<String> response = sim.soap("hn-01", AgentEnvelopes.cancel(session, "never-sent"));
+
+        assertEquals(AgentFault.UNKNOWN_MESSAGE, SoapAnswers.faultCode(response.body()));
+    }
+
+    @Test
+    void aSystemRequestWithATargetInItsHeaderIsABadRequest() {
+        String session = sim.login("hn-01");
+        String withTarget = AgentEnvelopes.cancel(session, "p").replace("<h:session>",
+                "<h:target>relocator</h:target><h:session>");
+
+        assertEquals(AgentFault.BAD_REQUEST, SoapAnswers.faultCode(sim.soap("hn-01", withTarget).body()));
+    }
+
+    @Test
+    void anAgentThatDoesNotOfferCancelAnswersUnknownOperation() {
+        String session = sim.login("hn-01");
+        assertEquals(204, sim.admin("PUT", "/cancel", "{\"offered\": false}").statusCode());
+
+        HttpResponse<String> response = sim.soap("hn-01", AgentEnvelopes.cancel(session, "p"));
+
+        assertEquals(AgentFault.UNKNOWN_OPERATION, SoapAnswers.faultCode(response.body()));
+        assertFalse(sim.stats().getBoolean("offersCancel"));
+    }
 }

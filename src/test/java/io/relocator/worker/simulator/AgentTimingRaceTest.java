@@ -48,7 +48,7 @@ class AgentTimingRaceTest {
     private final List<MigrationEvent> published = new CopyOnWriteArrayList<>();
     private final EventSink sink = new EventSink() {
         @Override
-        public Uni<Void> started(MigrationEvent started, Instant firstStart) {
+        public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
             published.add(started);
             return Uni.createFrom().voidItem();
         }

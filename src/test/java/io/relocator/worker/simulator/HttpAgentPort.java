@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.relocator.worker.domain.AgentOutcome;
 import io.relocator.worker.domain.AgentPort;
+import io.relocator.worker.domain.CancelOutcome;
 import io.relocator.worker.domain.ContainerPresence;
 import io.relocator.worker.domain.ErrorCode;
 import io.relocator.worker.domain.MigrationCall;
@@ -20,7 +21,8 @@ import io.smallrye.mutiny.Uni;
  * A plain {@link AgentPort} over real HTTP to the simulator on 127.0.0.1, so the domain's reconciliation can be run
  * against the simulator's timing without starting Quarkus. It maps answers the way {@code OutcomeClassifier} does
  * (tested on its own): 200 completed, a fault AGENT_ERROR, 503 or no connection UNREACHABLE, anything else after
- * the request was written (a dropped connection, 502, 504) IN_DOUBT.
+ * the request was written (a dropped connection, 502, 504) IN_DOUBT; {@code system/cancel}: 200 cancelled, a fault
+ * refused, anything else unanswered, as {@code SoapAgent} does.
  */
 final class HttpAgentPort implements AgentPort {
 
@@ -33,8 +35,9 @@ final class HttpAgentPort implements AgentPort {
 
     @Override
     public Uni<AgentOutcome> migrate(MigrationCall call) {
-        String envelope = AgentEnvelopes.migrate(session(call.sourceNode()), List.of(call.containerId()),
-                SimulatorHarness.address(call.targetNode()), SimulatorHarness.USER, sim.password);
+        String envelope = AgentEnvelopes.migrate(session(call.sourceNode()), call.packetId(),
+                List.of(call.containerId()), SimulatorHarness.address(call.targetNode()), SimulatorHarness.USER,
+                sim.password);
         return Uni.createFrom().completionStage(() -> sim.soapAsync(call.sourceNode(), envelope))
                 .map(response -> outcome(response, call.sourceNode()))
                 .onFailure().recoverWithItem(failure -> AgentOutcome.failed(lost(failure, call.sourceNode())));
@@ -53,6 +56,20 @@ final class HttpAgentPort implements AgentPort {
                                 .orElse(ContainerPresence.absent(node, containerId)))
                 .onFailure().recoverWithItem(failure -> ContainerPresence.unknown(node, containerId,
                         lost(failure, node)));
+    }
+
+    @Override
+    public Uni<CancelOutcome> cancel(String node, String packetId) {
+        String envelope = AgentEnvelopes.cancel(session(node), packetId);
+        return Uni.createFrom().completionStage(() -> sim.soapAsync(node, envelope))
+                .map(response -> switch (response.statusCode()) {
+                    case 200 -> CancelOutcome.cancelled();
+                    case 500 -> CancelOutcome.refused(new MigrationError(ErrorCode.AGENT_ERROR, "Agent fault", false,
+                            SoapAnswers.faultCode(response.body()), node));
+                    default -> CancelOutcome.unanswered(MigrationError.of(ErrorCode.IN_DOUBT,
+                            "HTTP " + response.statusCode(), false));
+                })
+                .onFailure().recoverWithItem(failure -> CancelOutcome.unanswered(lost(failure, node)));
     }
 
     private String session(String node) {

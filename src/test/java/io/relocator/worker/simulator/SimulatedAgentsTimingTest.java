@@ -1,6 +1,8 @@
 package io.relocator.worker.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -32,7 +34,7 @@ class SimulatedAgentsTimingTest {
     void duringTheWindowNothingShowsThenTheContainerIsInTransitionOnBothNodes() {
         agents.setTiming("hn-01", Optional.of(new AgentTiming(Duration.ofSeconds(5), true)));
         agents.placeContainer("hn-01", CT);
-        SimulatedAgents.Migration migration = agents.beginMigration(source, call());
+        SimulatedAgents.Migration migration = agents.beginMigration(source, call(), Optional.empty());
 
         assertEquals(List.of(idle()), agents.envsOn(source, List.of(CT)), "accepted, but not visible yet");
         assertEquals(List.of(), agents.envsOn(target, List.of(CT)));
@@ -51,7 +53,7 @@ class SimulatedAgentsTimingTest {
     void anAgentThatShowsNoTransitionShowsTheRunningMigrationAsIdle() {
         agents.setDefaultTiming(new AgentTiming(Duration.ZERO, false));
         agents.placeContainer("hn-01", CT);
-        agents.beginMigration(source, call());
+        agents.beginMigration(source, call(), Optional.empty());
         assertEquals(List.of(idle()), agents.envsOn(source, List.of(CT)));
         assertEquals(List.of(idle()), agents.envsOn(target, List.of(CT)), "on both nodes while it moves");
     }
@@ -60,9 +62,43 @@ class SimulatedAgentsTimingTest {
     void aContainerBeingMigratedInTheWindowIsStillLockedAgainstASecondMigration() {
         agents.setTiming("hn-01", Optional.of(new AgentTiming(Duration.ofSeconds(5), true)));
         agents.placeContainer("hn-01", CT);
-        agents.beginMigration(source, call());
-        AgentFault busy = assertThrows(AgentFault.class, () -> agents.beginMigration(source, call()));
+        agents.beginMigration(source, call(), Optional.empty());
+        AgentFault busy = assertThrows(AgentFault.class, () -> agents.beginMigration(source, call(), Optional.empty()));
         assertEquals(AgentFault.CONTAINER_BUSY, busy.code());
+    }
+
+    /** The migration an Agent holds unseen: cancelled by its packet id, it never completes, and its locks are freed. */
+    @Test
+    void aCancelledMigrationNeverCompletesAndItsContainerStaysIdleOnTheSource() {
+        agents.setTiming("hn-01", Optional.of(new AgentTiming(Duration.ofSeconds(5), true)));
+        agents.placeContainer("hn-01", CT);
+        SimulatedAgents.Migration migration = agents.beginMigration(source, call(), Optional.of("p-1"));
+
+        agents.cancel(source, "p-1");
+
+        assertFalse(agents.finishMigration(migration), "its timer ends nothing");
+        now.addAndGet(5_000);
+        assertEquals(List.of(idle()), agents.envsOn(source, List.of(CT)), "on the source, no transition");
+        assertEquals(List.of(), agents.envsOn(target, List.of(CT)));
+        assertEquals(0, source.inFlightOut.get());
+        assertEquals(0, target.inFlightIn.get());
+        assertEquals(1, source.cancelled.get());
+        assertEquals(0, source.completed.get());
+        agents.finishMigration(agents.beginMigration(source, call(), Optional.of("p-2")));
+        assertEquals(List.of(idle()), agents.envsOn(target, List.of(CT)), "unlocked: the next one runs");
+    }
+
+    @Test
+    void aPacketNeverAcceptedOrAlreadyEndedIsAnUnknownMessage() {
+        agents.placeContainer("hn-01", CT);
+        assertEquals(AgentFault.UNKNOWN_MESSAGE, assertThrows(AgentFault.class, () -> agents.cancel(source, "p-0")).code());
+        SimulatedAgents.Migration migration = agents.beginMigration(source, call(), Optional.of("p-1"));
+        assertEquals(AgentFault.UNKNOWN_MESSAGE, assertThrows(AgentFault.class, () -> agents.cancel(target, "p-1")).code(),
+                "known only on the node that accepted it");
+        assertTrue(agents.finishMigration(migration));
+        assertEquals(AgentFault.UNKNOWN_MESSAGE, assertThrows(AgentFault.class, () -> agents.cancel(source, "p-1")).code());
+        assertEquals(List.of(idle()), agents.envsOn(target, List.of(CT)));
+        assertEquals(3, source.cancelCalls.get() + target.cancelCalls.get());
     }
 
     private static EnvView idle() {

@@ -50,6 +50,13 @@ public final class SimulatorAdmin {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** How long the node's Agent shows nothing of a migration it accepted; a negative value goes back to the default. */
+    public void acceptToVisible(String node, long millis) {
+        String body = millis < 0 ? "{}" : "{\"acceptToVisibleMillis\":" + millis + "}";
+        call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/timing"))
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public void expireSessions(String node) {
         call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/expire-sessions"))
                 .POST(HttpRequest.BodyPublishers.noBody()));

@@ -47,6 +47,15 @@ public record MigrationEvent(
                 null, false, error);
     }
 
+    /**
+     * The containerId the event is keyed by and is the CloudEvents subject of: the request's when it is a GUID (always,
+     * but for a rejected request), null when the request gave none or a malformed one, which is then only echoed in
+     * the value. So no text a producer chose, control characters and all, reaches a key or a header.
+     */
+    public String subject() {
+        return containerId != null && RequestParser.GUID.matcher(containerId).matches() ? containerId : null;
+    }
+
     /** The deterministic CloudEvents id: a consumer drops a duplicate by it. */
     public String cloudEventId() {
         return requestId + ":" + status + ":" + attempt;

@@ -3,7 +3,10 @@ package io.relocator.worker.domain;
 /** What {@link RequestParser} made of one record: one of three ends, each handled differently by the consumer. */
 public sealed interface ParsedRecord {
 
-    /** Not a MigrationRequest at all (not JSON, not an object, no usable requestId): goes to the dead-letter topic. */
+    /**
+     * Not a MigrationRequest at all (not JSON, not an object, no usable requestId): goes to the dead-letter topic.
+     * The reason is printable ASCII and bounded (it goes into a header and the log).
+     */
     record NotARequest(String reason) implements ParsedRecord {
     }
 

@@ -11,13 +11,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads one record's bytes into a {@link ParsedRecord}, checking every rule of the contract's MigrationRequest.
- * Pure logic: the inventory's node ids and the named migration types are given at construction.
+ * Pure logic: the inventory's node ids and the named migration types are given at construction. Whatever the bytes,
+ * the answer is one of the three ends, never an exception; what it echoes of a rejected request is cut to the
+ * contract's limits, and a dead letter's reason is printable and bounded ({@code RequestParserPropertyTest}).
+ *
+ * <p>Duplicate keys: JSON leaves their meaning open (Jackson would keep the last one silently), so a request that has
+ * any, anywhere, is refused. With a usable requestId given once it ends FAILED {@code INVALID_REQUEST} naming the keys;
+ * a duplicated requestId is no usable requestId, and the record goes to the dead-letter topic.
  */
 public final class RequestParser {
 
@@ -26,47 +33,79 @@ public final class RequestParser {
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final int TEXT_LIMIT = 256;
-    private static final int ECHO_ID_LIMIT = 64;
+    /**
+     * Echo limit of an id (containerId, node ids, a migration type name): longer than any valid GUID (36) or node id
+     * (63), so a valid one is echoed whole and one that had to be cut can never pass for a valid one (a malformed
+     * containerId cut to 36 characters might read as a GUID, and would then key the event).
+     */
+    static final int ECHO_ID_LIMIT = 64;
+    /** Longest dead-letter reason: it becomes a header and a log line. */
+    static final int REASON_LIMIT = 512;
 
     private final ObjectMapper json;
+    /** The same mapper refusing duplicate keys: one pass over valid input, which has none. */
+    private final ObjectMapper strict;
     private final Set<String> nodeIds;
     private final Map<String, Integer> migrationTypes;
 
     public RequestParser(ObjectMapper json, Set<String> nodeIds, Map<String, Integer> migrationTypes) {
         this.json = json;
+        this.strict = json.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.nodeIds = Set.copyOf(nodeIds);
         this.migrationTypes = Map.copyOf(migrationTypes);
     }
 
     public ParsedRecord parse(byte[] value, Instant receivedAt) {
+        if (value == null) {
+            return new ParsedRecord.NotARequest("not a JSON object");
+        }
         JsonNode root;
+        DuplicateKeys duplicates = DuplicateKeys.NONE;
         try {
-            root = value == null ? null : json.readTree(value);
-        } catch (JsonProcessingException e) {
-            return new ParsedRecord.NotARequest("not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return new ParsedRecord.NotARequest("not JSON");
+            root = strict.readTree(value);
+        } catch (IOException refused) {
+            try {
+                root = json.readTree(value); // reads it when duplicate keys were all that was wrong
+                duplicates = DuplicateKeys.in(json.getFactory(), value);
+            } catch (IOException e) {
+                return notJson(e);
+            }
         }
         if (root == null || !root.isObject()) {
             return new ParsedRecord.NotARequest("not a JSON object");
+        }
+        if (duplicates.topLevel().contains("requestId")) {
+            return new ParsedRecord.NotARequest("no usable requestId (given more than once)");
         }
         JsonNode requestId = root.get("requestId");
         if (requestId == null || !requestId.isTextual() || !REQUEST_ID.matcher(requestId.asText()).matches()) {
             return new ParsedRecord.NotARequest("no usable requestId (1-128 of [A-Za-z0-9._:-])");
         }
-        return new FieldCheck(root, receivedAt).result();
+        return new FieldCheck(root, duplicates, receivedAt).result();
+    }
+
+    /** The parser's own words quote the input: printable and bounded, they may go into a header and a log line. */
+    private static ParsedRecord notJson(IOException e) {
+        String why = e instanceof JsonProcessingException processing ? processing.getOriginalMessage() : null;
+        return new ParsedRecord.NotARequest(why == null ? "not JSON" : PrintableText.of("not JSON: " + why,
+                REASON_LIMIT));
     }
 
     /** The checks of one object; collects every problem so the requester sees them all at once. */
     private final class FieldCheck {
         private final JsonNode root;
+        private final DuplicateKeys duplicates;
         private final Instant receivedAt;
         private final List<String> invalid = new ArrayList<>();
         private final List<String> unknownNodes = new ArrayList<>();
 
-        FieldCheck(JsonNode root, Instant receivedAt) {
+        FieldCheck(JsonNode root, DuplicateKeys duplicates, Instant receivedAt) {
             this.root = root;
+            this.duplicates = duplicates;
             this.receivedAt = receivedAt;
+            if (!duplicates.none()) {
+                invalid.add(duplicates.describe());
+            }
         }
 
         ParsedRecord result() {
@@ -212,9 +251,10 @@ public final class RequestParser {
             return root.get(field).asText();
         }
 
+        /** What could be read: a field given more than once is not echoed (which of its values would it be?). */
         private RequestEcho echo() {
-            JsonNode type = root.get("migrationType");
-            Object echoedType = type == null || type.isNull() ? null
+            JsonNode type = echoed("migrationType");
+            Object echoedType = type == null ? null
                     : type.isIntegralNumber() && type.canConvertToLong() ? (Object) type.longValue()
                     : cut(type.asText(), ECHO_ID_LIMIT);
             return new RequestEcho(text("requestId"), echoText("containerId", ECHO_ID_LIMIT),
@@ -223,8 +263,15 @@ public final class RequestParser {
         }
 
         private String echoText(String field, int limit) {
+            JsonNode node = echoed(field);
+            return node == null ? null : cut(node.asText(), limit);
+        }
+
+        /** The field's value when it is a single one and a value (not an object or an array), or null. */
+        private JsonNode echoed(String field) {
             JsonNode node = root.get(field);
-            return node == null || !node.isValueNode() || node.isNull() ? null : cut(node.asText(), limit);
+            boolean single = !duplicates.topLevel().contains(field);
+            return single && node != null && node.isValueNode() && !node.isNull() ? node : null;
         }
     }
 
@@ -237,7 +284,12 @@ public final class RequestParser {
         return names.toString();
     }
 
+    /** The first {@code limit} characters at most, never half of a surrogate pair. */
     private static String cut(String text, int limit) {
-        return text.length() <= limit ? text : text.substring(0, limit);
+        if (text.length() <= limit) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(limit - 1)) ? limit - 1 : limit;
+        return text.substring(0, end);
     }
 }

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.domain.PrintableText;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
@@ -19,6 +20,8 @@ public class DeadLetterRecords {
     /** Longest key a stand-in keeps; a longer one (the refused record's own, perhaps) is left out. */
     static final int STAND_IN_KEY_LIMIT = 256;
     static final String REASON = "dead-letter-reason";
+    /** The reason header quotes what it got (a parser's message, an exception's): printable ASCII, bounded. */
+    static final int REASON_LIMIT = 1024;
 
     private final String topic;
 
@@ -49,7 +52,7 @@ public class DeadLetterRecords {
     private ProducerRecord<byte[], byte[]> of(byte[] key, byte[] value, String reason, String originTopic,
             int originPartition, long originOffset) {
         return new OutgoingRecord(key, value)
-                .header(REASON, reason)
+                .header(REASON, PrintableText.of(reason, REASON_LIMIT))
                 .header("dead-letter-topic", originTopic)
                 .header("dead-letter-partition", Integer.toString(originPartition))
                 .header("dead-letter-offset", Long.toString(originOffset))

@@ -14,7 +14,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.MigrationEvent;
 
-/** MigrationEvents as records of the events topic: JSON value, keyed by containerId, CloudEvents 1.0 binary headers. */
+/**
+ * MigrationEvents as records of the events topic: JSON value, keyed by containerId, CloudEvents 1.0 binary headers.
+ * Every header is printable ASCII: {@code ce_id} is built from a requestId the parser checked, {@code ce_subject} is
+ * set only from a GUID ({@code EventRecordsTest}).
+ */
 @ApplicationScoped
 public class EventRecords {
 
@@ -29,17 +33,21 @@ public class EventRecords {
         this.source = config.events().source();
     }
 
-    /** @param fallbackKey the key when the event has no containerId (a rejected request): the request record's key */
+    /**
+     * @param fallbackKey the key when the event has no {@link MigrationEvent#subject() subject} (a rejected request
+     *                    without a GUID for containerId): the request record's own key, bytes as they were, never a header
+     */
     ProducerRecord<byte[], byte[]> of(MigrationEvent event, byte[] fallbackKey) {
-        byte[] key = event.containerId() != null ? event.containerId().getBytes(StandardCharsets.UTF_8) : fallbackKey;
+        String subject = event.subject();
+        byte[] key = subject != null ? subject.getBytes(StandardCharsets.UTF_8) : fallbackKey;
         OutgoingRecord record = new OutgoingRecord(key, serialize(event))
                 .header("ce_specversion", "1.0")
                 .header("ce_id", event.cloudEventId())
                 .header("ce_source", source)
                 .header("ce_type", event.status().cloudEventType())
                 .header("ce_time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
-        if (event.containerId() != null) {
-            record.header("ce_subject", event.containerId());
+        if (subject != null) {
+            record.header("ce_subject", subject);
         }
         return record.header("content-type", "application/json").to(topic, null);
     }

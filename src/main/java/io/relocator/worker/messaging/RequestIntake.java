@@ -58,6 +58,7 @@ public class RequestIntake {
     private final EventRecords events;
     private final DeadLetterRecords deadLetters;
     private final ParkedRecords parking;
+    private final KeyMismatches keys;
     private final Clock clock;
     private final Map<ConsumedRecord, Instant> unacknowledged = new ConcurrentHashMap<>();
     /** requestIds being handled here (waiting, running, between attempts), with the partition they were read from. */
@@ -65,7 +66,7 @@ public class RequestIntake {
 
     public RequestIntake(RequestParser parser, MigrationScheduler scheduler, MigrationRunner runner,
             OutcomeTransactions transactions, OutcomeStore store, EventRecords events, DeadLetterRecords deadLetters,
-            ParkedRecords parking, Clock clock) {
+            ParkedRecords parking, KeyMismatches keys, Clock clock) {
         this.parser = parser;
         this.scheduler = scheduler;
         this.runner = runner;
@@ -74,6 +75,7 @@ public class RequestIntake {
         this.events = events;
         this.deadLetters = deadLetters;
         this.parking = parking;
+        this.keys = keys;
         this.clock = clock;
     }
 
@@ -100,6 +102,7 @@ public class RequestIntake {
         }
         unacknowledged.put(record, receivedAt);
         if (parsed instanceof ParsedRecord.Accepted accepted) {
+            keys.check(origin.getKey(), accepted.request(), record.partition());
             return accept(record, accepted.request(), parkCount);
         }
         if (parsed instanceof ParsedRecord.Rejected rejected) {

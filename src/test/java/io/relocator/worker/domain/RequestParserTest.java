@@ -121,6 +121,46 @@ class RequestParserTest {
         assertTrue(rejected.error().message().length() < 200);
     }
 
+    @Test
+    void failsARequestWithDuplicateKeysNamingEachAndEchoingNoneOfThem() {
+        var rejected = assertInstanceOf(ParsedRecord.Rejected.class, parse("""
+                {"requestId":"r-dup","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02",
+                 "targetNode":"hn-02","options":{"force":false,"force":true},"extra":[{"a":1,"a":2}]}"""
+                .formatted(GUID)));
+        assertEquals(ErrorCode.INVALID_REQUEST, rejected.error().code());
+        assertEquals("duplicate keys (JSON Pointer): /targetNode, /options/force, /extra/0/a",
+                rejected.error().message());
+        assertNull(rejected.echo().targetNode(), "which of the two would it be?");
+        assertEquals("hn-01", rejected.echo().sourceNode());
+        assertEquals(GUID, rejected.echo().containerId());
+    }
+
+    @Test
+    void sendsARecordWithItsRequestIdGivenTwiceToTheDeadLetterTopic() {
+        var dead = assertInstanceOf(ParsedRecord.NotARequest.class, parse("""
+                {"requestId":"r-a","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02","requestId":"r-b"}"""
+                .formatted(GUID)));
+        assertEquals("no usable requestId (given more than once)", dead.reason());
+    }
+
+    @Test
+    void namesAtMostFiveDuplicateKeysHoweverManyThereAre() {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            many.append(",\"k").append(i).append("\":1,\"k").append(i).append("\":2");
+        }
+        var rejected = assertInstanceOf(ParsedRecord.Rejected.class,
+                parse(minimal("r-many", GUID, "hn-01", "hn-02").replace("}", many + "}")));
+        assertEquals("duplicate keys (JSON Pointer): /k0, /k1, /k2, /k3, /k4 and 95 more", rejected.error().message());
+    }
+
+    @Test
+    void quotesBadBytesInTheDeadLetterReasonAsPrintableText() {
+        var dead = assertInstanceOf(ParsedRecord.NotARequest.class, parse("nul\u0000l\r\nX-Forged: 1"));
+        assertEquals("not JSON: Unrecognized token 'nul\\u0000l': was expecting (JSON String, Number, Array, Object or "
+                + "token 'null', 'true' or 'false')", dead.reason());
+    }
+
     private ParsedRecord parse(String value) {
         return parser.parse(value.getBytes(StandardCharsets.UTF_8), NOW);
     }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -38,6 +44,8 @@ import io.relocator.worker.testing.TopicReader;
 class MigrationFlowTest extends FlowTestSupport {
 
     static final List<String> NODES = SimulatedNodesResource.NODES;
+    /** A containerId that would forge a header if it were copied into one. */
+    private static final String GUID_WITH_A_HEADER = "a8a73d01-2969-6b48-9544-5cbf6ea7c554\\r\\nX-Injected: 1";
 
     @Test
     void aBatchCompletesConcurrentlyWithinThePerTargetBound() {
@@ -92,6 +100,8 @@ class MigrationFlowTest extends FlowTestSupport {
         simulator.placeContainer("hn-03", good2);
         byte[] notJson = ("not json at all " + run).getBytes(StandardCharsets.UTF_8);
         byte[] notObject = ("[\"" + run + "\"]").getBytes(StandardCharsets.UTF_8);
+        byte[] duplicateId = request(run + "-duplicate-id", good1, "hn-01", "hn-02")
+                .replace("}", ",\"requestId\":\"" + run + "-other\"}").getBytes(StandardCharsets.UTF_8);
         try (RequestPublisher requests = new RequestPublisher(bootstrap)) {
             requests.send(good1, request(run + "-good1", good1, "hn-01", "hn-02"));
             requests.send(absent, request(run + "-agent-error", absent, "hn-02", "hn-03"));
@@ -101,11 +111,16 @@ class MigrationFlowTest extends FlowTestSupport {
                     + "\"targetNode\":\"hn-02\"}");
             requests.send("k-not-json", notJson);
             requests.send("k-not-object", notObject);
+            requests.send("k-forged", request(run + "-forged", GUID_WITH_A_HEADER, "hn-01", "hn-02"));
+            requests.send("k-duplicate", request(run + "-duplicate", good1, "hn-01", "hn-02")
+                    .replace("}", ",\"sourceNode\":\"hn-03\"}"));
+            requests.send("k-duplicate-id", duplicateId);
             requests.send(good2, request(run + "-good2", good2, "hn-03", "hn-04"));
         }
 
         Map<String, List<PublishedEvent>> events = eventsFor(bootstrap, Set.of(run + "-good1", run + "-good2",
-                run + "-agent-error", run + "-unknown-node", run + "-invalid", run + "-no-container"));
+                run + "-agent-error", run + "-unknown-node", run + "-invalid", run + "-no-container", run + "-forged",
+                run + "-duplicate"));
         assertEquals("COMPLETED", last(events, run + "-good1").status());
         assertEquals("COMPLETED", last(events, run + "-good2").status());
 
@@ -117,26 +132,65 @@ class MigrationFlowTest extends FlowTestSupport {
         assertEquals(1, agentError.path("attempt").asInt());
 
         assertRejected(events.get(run + "-unknown-node"), "UNKNOWN_NODE", onUnknownNode);
-        PublishedEvent invalid = assertRejected(events.get(run + "-invalid"), "INVALID_REQUEST", "not-a-guid");
+        PublishedEvent invalid = assertRejected(events.get(run + "-invalid"), "INVALID_REQUEST", "k-invalid");
         assertTrue(invalid.body().path("error").path("message").asText().contains("containerId"));
+        assertEquals("not-a-guid", invalid.body().path("containerId").asText(), "echoed in the value only");
         assertRejected(events.get(run + "-no-container"), "INVALID_REQUEST", "k-no-container");
+        PublishedEvent forged = assertRejected(events.get(run + "-forged"), "INVALID_REQUEST", "k-forged");
+        assertFalse(forged.headers().containsKey("ce_subject"), "no subject but a GUID");
+        assertFalse(forged.headers().containsKey("X-Injected"));
+        PublishedEvent duplicate = assertRejected(events.get(run + "-duplicate"), "INVALID_REQUEST", good1);
+        assertEquals("duplicate keys (JSON Pointer): /sourceNode",
+                duplicate.body().path("error").path("message").asText());
+        assertFalse(duplicate.body().has("sourceNode"), "which of the two would it be?");
 
         try (TopicReader dlq = new TopicReader(bootstrap, "migration-requests-dlq")) {
             List<ConsumerRecord<byte[], byte[]>> dead = dlq.readUntil(
-                    all -> ours(all, run).size() == 2, WAIT);
+                    all -> ours(all, run).size() == 3, WAIT);
+            Map<String, byte[]> sent = Map.of("k-not-json", notJson, "k-not-object", notObject,
+                    "k-duplicate-id", duplicateId);
             for (ConsumerRecord<byte[], byte[]> record : ours(dead, run)) {
                 String key = new String(record.key(), StandardCharsets.UTF_8);
-                assertArrayEquals(key.equals("k-not-json") ? notJson : notObject, record.value(), "original bytes");
+                assertArrayEquals(sent.get(key), record.value(), "original bytes");
                 Map<String, String> headers = PublishedEvent.headers(record);
                 assertEquals("migration-requests", headers.get("dead-letter-topic"));
-                assertTrue(headers.get("dead-letter-reason").startsWith("not"));
+                assertTrue(key.equals("k-duplicate-id")
+                        ? headers.get("dead-letter-reason").equals("no usable requestId (given more than once)")
+                        : headers.get("dead-letter-reason").startsWith("not"), headers.get("dead-letter-reason"));
                 assertTrue(headers.containsKey("dead-letter-partition"));
                 assertTrue(headers.containsKey("dead-letter-offset"));
             }
         }
     }
 
-    /** @param key the containerId as the request gave it: events are keyed by it even when it is malformed */
+    @Test
+    void aRequestKeyedByAnythingButItsContainerIdIsProcessedAndCounted() throws Exception {
+        SimulatorAdmin simulator = new SimulatorAdmin(port);
+        String container = UUID.randomUUID().toString();
+        String requestId = "mis-keyed-" + UUID.randomUUID();
+        simulator.placeContainer("hn-02", container);
+        double before = counter("relocator_requests_key_mismatch_total");
+        try (RequestPublisher requests = new RequestPublisher(bootstrap)) {
+            requests.send("not-its-container", request(requestId, container, "hn-02", "hn-03"));
+        }
+
+        List<PublishedEvent> history = eventsFor(bootstrap, Set.of(requestId)).get(requestId);
+        assertEquals("COMPLETED", history.get(history.size() - 1).status(), "processed all the same");
+        assertEquals(container, history.get(history.size() - 1).key(), "its events are keyed by the containerId");
+        assertEquals(before + 1, counter("relocator_requests_key_mismatch_total"));
+    }
+
+    /** A counter of the process, read from the Prometheus endpoint as a scraper would. */
+    private double counter(String name) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
+        assertTrue(m.find(), () -> name + " not in /q/metrics");
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** @param key the containerId when the request gave a GUID, else the record's own key */
     private PublishedEvent assertRejected(List<PublishedEvent> history, String code, String key) {
         assertEquals(1, history.size(), "one FAILED event, no STARTED: the Agent is never called");
         PublishedEvent event = history.get(0);

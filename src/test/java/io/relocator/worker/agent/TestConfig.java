@@ -28,6 +28,12 @@ final class TestConfig {
                     OptionalInt.of(max), connectTimeout, receiveTimeout);
         }
 
+        /** The same node logging in (and, as a destination, accepting migrations) with these credentials. */
+        Node withCredentials(String user, Secret secret) {
+            return new Node(agentUrl, address, port, protocol, realm, user, secret, maxIncoming, maxOutgoing,
+                    connectTimeout, receiveTimeout);
+        }
+
         Node withReceiveTimeout(Duration timeout) {
             return new Node(agentUrl, address, port, protocol, realm, username, password, maxIncoming, maxOutgoing,
                     connectTimeout, Optional.of(timeout));
@@ -47,6 +53,23 @@ final class TestConfig {
         Agent withTrustStorePassword(Secret password) {
             return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
                     trustStore, Optional.of(password), trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval);
+        }
+
+        Agent withTrustStore(String path, Secret password) {
+            return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
+                    Optional.of(path), Optional.of(password), trustStoreType, trustAll, allowPlainHttp,
+                    tcpKeepAliveIdle, tcpKeepAliveInterval);
+        }
+
+        Agent withTimeouts(Duration connect, Duration receive) {
+            return new Agent(connect, receive, headerNamespace, headerTarget, sessionInvalidCodes, trustStore,
+                    trustStorePassword, trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval);
+        }
+
+        Agent withTrustAll() {
+            return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
+                    trustStore, trustStorePassword, trustStoreType, true, allowPlainHttp, tcpKeepAliveIdle,
+                    tcpKeepAliveInterval);
         }
 
         Agent withHeaderNamespace(String namespace) {

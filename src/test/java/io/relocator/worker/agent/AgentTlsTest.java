@@ -19,7 +19,6 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import org.apache.cxf.BusFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +75,7 @@ class AgentTlsTest {
     private final SimulatedAgents agents = new SimulatedAgents(new Credentials(USER, Optional.of(password.reveal())),
             Duration.ZERO);
     private HttpServer server;
-    private AgentClients clients;
+    private WorkerAgentClients clients;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
@@ -234,9 +233,8 @@ class AgentTlsTest {
     /** The worker's clients for hn-01 and hn-02, both at the server, built as the application builds them. */
     private SoapAgent soapAgent(TestConfig.Agent settings) {
         Map<String, RelocatorConfig.Node> nodes = Map.of("hn-01", node("hn-01"), "hn-02", node("hn-02"));
-        clients = AgentClients.build(new AgentClientBuilder(vertx, BusFactory.getDefaultBus(), settings, 4,
-                key -> null, 30_000), nodes);
-        return new SoapAgent(settings, nodes, clients);
+        clients = new WorkerAgentClients(vertx, settings, nodes);
+        return clients.agent;
     }
 
     private TestConfig.Node node(String id) {

@@ -32,7 +32,7 @@ import io.vertx.core.http.PoolOptions;
  * Builds the CXF client proxy of one node's Agent: its endpoint URL, its connect and receive timeouts (the node's
  * override, else {@code relocator.agent.*}), the Vert.x conduit with an HTTP/1 pool of
  * {@code max-outgoing (else per-source-node) + }{@value #POOL_MARGIN} connections, TCP keep-alive
- * ({@link TcpKeepAlive}), and TLS for https URLs.
+ * ({@link TcpKeepAlive}), TLS for https URLs, and a cap on the size of an answer ({@link AnswerSizeLimit}).
  */
 public final class AgentClientBuilder {
 
@@ -136,6 +136,9 @@ public final class AgentClientBuilder {
         factory.setEndpointName(new QName(WSDL_NAMESPACE, "AgentPort"));
         factory.setAddress(url);
         factory.setProperties(properties(conduits));
+        AnswerSizeLimit sizeLimit = new AnswerSizeLimit(settings.maxAnswerSize().asLongValue());
+        factory.getInInterceptors().add(sizeLimit);
+        factory.getInFaultInterceptors().add(sizeLimit);
         logging.feature(scrubber).ifPresent(factory.getFeatures()::add);
         if (!DEFAULT_HEADER_NAMESPACE.equals(settings.headerNamespace())) {
             factory.getFeatures().add(headerNamespaceRewrite(settings.headerNamespace()));

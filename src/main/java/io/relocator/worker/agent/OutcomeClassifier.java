@@ -45,6 +45,11 @@ public final class OutcomeClassifier {
         if (cause instanceof LoginFailed) {
             return classifyLogin(unwrap(cause.getCause()), node);
         }
+        AnswerSizeLimit.AnswerTooLarge tooLarge = find(cause, AnswerSizeLimit.AnswerTooLarge.class);
+        if (tooLarge != null) {
+            // checked first: CXF may wrap it in a SOAP fault, and it is never the Agent's own answer
+            return new MigrationError(ErrorCode.IN_DOUBT, "request sent, " + tooLarge.getMessage(), false, null, node);
+        }
         MigrationError answered = agentAnswer(cause, ErrorCode.AGENT_ERROR, node);
         if (answered != null) {
             return answered;
@@ -71,7 +76,8 @@ public final class OutcomeClassifier {
 
     /** The Agent refused the login: AUTH_FAILED. No login answer: the migration was never sent, UNREACHABLE. */
     static MigrationError classifyLogin(Throwable cause, String node) {
-        MigrationError answered = agentAnswer(cause, ErrorCode.AUTH_FAILED, node);
+        AnswerSizeLimit.AnswerTooLarge tooLarge = find(cause, AnswerSizeLimit.AnswerTooLarge.class);
+        MigrationError answered = tooLarge != null ? null : agentAnswer(cause, ErrorCode.AUTH_FAILED, node);
         if (answered != null) {
             return answered;
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -355,6 +356,13 @@ public interface RelocatorConfig {
         /** Time between two TCP keep-alive probes; four unanswered probes end the connection. */
         @WithDefault("15s")
         Duration tcpKeepAliveInterval();
+
+        /**
+         * The largest Agent answer read (bytes, or with a K/M/G suffix). A larger one is dropped while it arrives: a
+         * migration then ends IN_DOUBT and is reconciled (the Agent may have run it), a login or get_info fails.
+         */
+        @WithDefault("4M")
+        MemorySize maxAnswerSize();
     }
 
     /** MigrationEvent settings. */

@@ -82,6 +82,21 @@ class OutcomeClassifierTest {
         }
     }
 
+    /** Even wrapped in a SOAP fault (CXF may do so), an answer dropped at the size cap is never the Agent's refusal. */
+    @Test
+    void anAnswerPastTheSizeCapIsInDoubtAndALoginSoAnsweredIsUnreachable() throws Exception {
+        var fault = SOAPFactory.newInstance().createFault("parse failed", new QName(
+                "http://schemas.xmlsoap.org/soap/envelope/", "Server"));
+        SOAPFaultException wrapped = new SOAPFaultException(fault);
+        wrapped.initCause(new Fault(new XMLStreamException(new AnswerSizeLimit.AnswerTooLarge(1024))));
+
+        MigrationError migrate = classify(new ExecutionException(wrapped));
+        assertEquals(ErrorCode.IN_DOUBT, migrate.code());
+        assertFalse(migrate.retryable());
+        assertTrue(migrate.message().contains("larger than 1024"), migrate.message());
+        assertEquals(ErrorCode.UNREACHABLE, classify(new LoginFailed(new ExecutionException(wrapped))).code());
+    }
+
     @Test
     void refusedLoginIsAuthFailedAndLoginWithoutAnswerIsUnreachable() {
         MigrationError refused = classify(new LoginFailed(new ExecutionException(agentFault(403, "bad credentials"))));

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.config.Secret;
 
@@ -28,6 +29,12 @@ final class TestConfig {
                     OptionalInt.of(max), connectTimeout, receiveTimeout);
         }
 
+        /** The same node logging in (and, as a destination, accepting migrations) with these credentials. */
+        Node withCredentials(String user, Secret secret) {
+            return new Node(agentUrl, address, port, protocol, realm, user, secret, maxIncoming, maxOutgoing,
+                    connectTimeout, receiveTimeout);
+        }
+
         Node withReceiveTimeout(Duration timeout) {
             return new Node(agentUrl, address, port, protocol, realm, username, password, maxIncoming, maxOutgoing,
                     connectTimeout, Optional.of(timeout));
@@ -37,21 +44,44 @@ final class TestConfig {
     record Agent(Duration connectTimeout, Duration receiveTimeout, String headerNamespace, String headerTarget,
             List<Integer> sessionInvalidCodes, Optional<String> trustStore, Optional<Secret> trustStorePassword,
             String trustStoreType, boolean trustAll, boolean allowPlainHttp, Duration tcpKeepAliveIdle,
-            Duration tcpKeepAliveInterval) implements RelocatorConfig.Agent {
+            Duration tcpKeepAliveInterval, MemorySize maxAnswerSize) implements RelocatorConfig.Agent {
 
         Agent withTcpKeepAlive(Duration idle, Duration interval) {
             return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
-                    trustStore, trustStorePassword, trustStoreType, trustAll, allowPlainHttp, idle, interval);
+                    trustStore, trustStorePassword, trustStoreType, trustAll, allowPlainHttp, idle, interval, maxAnswerSize);
         }
 
         Agent withTrustStorePassword(Secret password) {
             return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
-                    trustStore, Optional.of(password), trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval);
+                    trustStore, Optional.of(password), trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval, maxAnswerSize);
+        }
+
+        Agent withTrustStore(String path, Secret password) {
+            return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
+                    Optional.of(path), Optional.of(password), trustStoreType, trustAll, allowPlainHttp,
+                    tcpKeepAliveIdle, tcpKeepAliveInterval, maxAnswerSize);
+        }
+
+        Agent withTimeouts(Duration connect, Duration receive) {
+            return new Agent(connect, receive, headerNamespace, headerTarget, sessionInvalidCodes, trustStore,
+                    trustStorePassword, trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval, maxAnswerSize);
+        }
+
+        Agent withMaxAnswerSize(long bytes) {
+            return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
+                    trustStore, trustStorePassword, trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle,
+                    tcpKeepAliveInterval, new MemorySize(java.math.BigInteger.valueOf(bytes)));
+        }
+
+        Agent withTrustAll() {
+            return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
+                    trustStore, trustStorePassword, trustStoreType, true, allowPlainHttp, tcpKeepAliveIdle,
+                    tcpKeepAliveInterval, maxAnswerSize);
         }
 
         Agent withHeaderNamespace(String namespace) {
             return new Agent(connectTimeout, receiveTimeout, namespace, headerTarget, sessionInvalidCodes, trustStore,
-                    trustStorePassword, trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval);
+                    trustStorePassword, trustStoreType, trustAll, allowPlainHttp, tcpKeepAliveIdle, tcpKeepAliveInterval, maxAnswerSize);
         }
     }
 
@@ -64,6 +94,6 @@ final class TestConfig {
     static Agent agent() {
         return new Agent(Duration.ofSeconds(2), Duration.ofSeconds(20), SOAP_PROTOCOL_NS, "relocator", List.of(112),
                 Optional.empty(), Optional.empty(), "PKCS12", false, false, Duration.ofSeconds(60),
-                Duration.ofSeconds(15));
+                Duration.ofSeconds(15), new MemorySize(java.math.BigInteger.valueOf(4L * 1024 * 1024)));
     }
 }

@@ -184,7 +184,8 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
         after(ctx, agents.latencyOf(source), () -> {
             if (!agents.finishMigration(migration)) {
                 answer(ctx, 500, SoapReplies.fault(false, AgentFault.CANCELLED, "Cancelled by system/cancel"));
-            } else if (fault.mode() == FaultMode.DROP_AFTER_MIGRATE) {
+            } else if (fault.mode() == FaultMode.DROP_AFTER_MIGRATE
+                    || fault.mode() == FaultMode.PARTIAL_ANSWER_AFTER_ACCEPT) {
                 ctx.request().connection().close();
             } else {
                 answer(ctx, 200, SoapReplies.migrateV2vResponse());
@@ -194,7 +195,8 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
 
     /**
      * The faults that lose the answer once the migration was accepted: it goes on and completes on its timer, but the
-     * caller sees a dropped connection, or a proxy's 502 or 504 with no SOAP body.
+     * caller sees a dropped connection, a proxy's 502 or 504 with no SOAP body, or half an answer and then nothing
+     * until the connection closes.
      */
     private static void loseAnswerAfterAccepting(RoutingContext ctx, SimulatedNode source, FaultMode mode) {
         switch (mode) {
@@ -204,6 +206,11 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
             }
             case HTTP_502_AFTER_ACCEPT -> ctx.response().setStatusCode(502).end();
             case HTTP_504_AFTER_ACCEPT -> ctx.response().setStatusCode(504).end();
+            case PARTIAL_ANSWER_AFTER_ACCEPT -> {
+                String whole = SoapReplies.migrateV2vResponse();
+                ctx.response().setChunked(true).putHeader("Content-Type", "text/xml; charset=utf-8")
+                        .write(whole.substring(0, whole.length() / 2));
+            }
             default -> {
                 // answered when the migration ends
             }

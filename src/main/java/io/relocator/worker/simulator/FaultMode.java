@@ -27,6 +27,11 @@ public enum FaultMode {
     /** Accept each {@code migrate_v2v}, then answer HTTP 504 with no SOAP body, as a proxy that stopped waiting. */
     HTTP_504_AFTER_ACCEPT,
     /**
+     * Accept each {@code migrate_v2v}, send the status line, the headers and the first half of a SOAP answer at once,
+     * then nothing more until the migration ends, when the connection is closed: a slow answer cut short.
+     */
+    PARTIAL_ANSWER_AFTER_ACCEPT,
+    /**
      * A careless Agent: refuse each {@code migrate_v2v} with an Agent error (the node's code) whose text repeats the
      * {@code dst/password} it was sent, decoded and as sent (base64). For the worker's secret-leak test.
      */

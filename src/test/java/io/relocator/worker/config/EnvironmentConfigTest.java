@@ -14,10 +14,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.relocator.worker.testing.WorkerConfigSources;
 
 /**
  * Proves the environment-variable form of a node block that the README documents, through the same SmallRye Config
@@ -94,11 +91,6 @@ class EnvironmentConfigTest {
     }
 
     private static RelocatorConfig mapped(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new EnvConfigSource(env, 300))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(RelocatorConfig.class)
-                .build();
-        return config.getConfigMapping(RelocatorConfig.class);
+        return WorkerConfigSources.fromEnvironment(env).getConfigMapping(RelocatorConfig.class);
     }
 }

@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.relocator.worker.testing.WorkerConfigSources;
 
 /**
  * A worker without an instance id refuses to start, naming the setting, instead of running under a name every such
@@ -39,12 +35,6 @@ class InstanceIdRuleTest {
     }
 
     private static Optional<String> instanceId(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors() // expressions, as Quarkus has them
-                .withSources(new EnvConfigSource(env, 300))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(RelocatorConfig.class)
-                .build();
-        return config.getConfigMapping(RelocatorConfig.class).instanceId();
+        return WorkerConfigSources.fromEnvironment(env).getConfigMapping(RelocatorConfig.class).instanceId();
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,12 +19,8 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.relocator.worker.config.RelocatorConfig;
-import io.relocator.worker.simulator.SimulatorConfig;
-import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.relocator.worker.testing.WorkerConfigSources;
 
 /**
  * One set of manifests as it would be applied: the base's files as its kustomization lists them, or what
@@ -167,12 +162,7 @@ final class Deployment {
 
     /** The worker's config mapping read from {@code env} exactly as at start-up (no Quarkus boot). */
     static SmallRyeConfig workerConfig(Map<String, String> env) {
-        return new SmallRyeConfigBuilder()
-                .withSources(new EnvConfigSource(env, 300))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(RelocatorConfig.class)
-                .withMapping(SimulatorConfig.class)
-                .build();
+        return WorkerConfigSources.fromEnvironment(env);
     }
 
     static List<Path> yamlFilesUnder(Path dir) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -82,7 +83,7 @@ class KubernetesManifestsTest {
             assertEquals("changeme", node.password().reveal(), deployment + ": " + id + "'s password, from the example Secret");
             assertTrue(URI.create(node.agentUrl()).isAbsolute(), id + " agent-url " + node.agentUrl());
         });
-        assertEquals(deployment.statefulSet().getMetadata().getName() + "-0", config.instanceId());
+        assertEquals(Optional.of(deployment.statefulSet().getMetadata().getName() + "-0"), config.instanceId());
     }
 
     @ParameterizedTest

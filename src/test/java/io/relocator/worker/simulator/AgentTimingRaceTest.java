@@ -84,7 +84,7 @@ class AgentTimingRaceTest {
 
     @ParameterizedTest
     @EnumSource(value = FaultMode.class, names = { "DROP_AFTER_ACCEPT", "HTTP_502_AFTER_ACCEPT",
-            "HTTP_504_AFTER_ACCEPT" })
+            "HTTP_504_AFTER_ACCEPT", "PARTIAL_ANSWER_AFTER_ACCEPT" })
     void anAnswerLostAfterTheAgentAcceptedIsReconciledAsCompletedAndSentOnce(FaultMode fault) {
         sim.agents.injectFault("hn-01", new FaultInjection(fault, 0));
 

@@ -87,6 +87,15 @@ final class WorkerProbe {
         return usedKb / 1024.0;
     }
 
+    /** jcmd GC.class_histogram (live objects, after a full GC), as jcmd prints it. */
+    String classHistogram() {
+        String out = jcmd("GC.class_histogram");
+        if (!out.contains("Total")) {
+            throw new ProbeFailed("jcmd GC.class_histogram: " + oneLine(out));
+        }
+        return out;
+    }
+
     /** -XX:MaxHeapSize of the worker (jcmd VM.flags), read once. */
     private synchronized long maxHeapKb() {
         if (maxHeapKb == 0) {

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The worker's benchmark, one command, no Docker:
 #
-#   deploy/local/benchmark/run-benchmark.sh [overhead|scale|fairness|all]     (default: all; ~10 minutes on 2 cores)
+#   deploy/local/benchmark/run-benchmark.sh [overhead|scale|fairness|all|memory]     (default: all; ~10 minutes on 2 cores)
+#
+# memory (not part of all): the idle worker's live set with 10 nodes and with BENCH_MEMORY_NODES (1000) nodes, every
+# node logged in; its results file is target/benchmark/results/memory.properties (per node = the difference / (N - 10)).
 #
 # It builds the worker if needed, starts a real Kafka broker from Maven jars, and for each scenario a fresh Agent
 # simulator in its own JVM (the same jar, simulator on, no worker role) and a fresh worker JVM (-Xmx512m) whose
@@ -49,7 +52,7 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-case "$WHAT" in overhead|scale|fairness|all) ;; *) echo "usage: $0 [overhead|scale|fairness|all]" >&2; exit 2 ;; esac
+case "$WHAT" in overhead|scale|fairness|all|memory) ;; *) echo "usage: $0 [overhead|scale|fairness|all|memory]" >&2; exit 2 ;; esac
 
 # shellcheck source=../common.sh
 source "$ROOT/deploy/local/common.sh"
@@ -216,11 +219,32 @@ run_fairness() {
   run_fairness_variant memory "relocator.scheduler.max-queued=20000" "relocator.scheduler.max-queued-per-node=20000"
 }
 
+run_memory() {
+  local many="${BENCH_MEMORY_NODES:-1000}"
+  local file; file="$(record memory "idle worker (-Xmx512m, defaults otherwise: per-source-node 4, so 6 connections per node pool) with 10 nodes, then with $many; every node logged in at the simulator before measuring")"
+  say "memory: simulator"
+  start_simulator memory
+  for n in 10 "$many"; do
+    local prefix; prefix="$( [ "$n" = 10 ] && echo few || echo many )"
+    inventory "$WORK/memory-$n.properties" "memory-$n" $(nodes_named "$prefix" "$n")
+    say "memory: worker with $n nodes"
+    start_worker "memory-$n" "$WORK/memory-$n.properties"
+    bench memory 400 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
+      nodes="$n" prefix="$prefix" histogram="$WORK/memory-$n-histogram.txt" >>"$file"
+    echo "memory.$n.clients_built_ms=$(sed -n 's/.*Built [0-9]* Agent clients in \([0-9]*\) ms.*/\1/p' "$WORK/memory-$n-worker.log" | head -1)" >>"$file"
+    stop_pid "$WORKER_PID"
+  done
+  echo "memory.nodes=$many" >>"$file"
+  stop_scenario
+  say "memory: $(grep -E 'live_heap_mb|clients_built' "$file" | tr '\n' ' ')"
+}
+
 STARTED_AT=$(date +%s)
 case "$WHAT" in
   overhead) run_overhead ;;
   scale) run_scale ;;
   fairness) run_fairness ;;
+  memory) run_memory; exit 0 ;;
   all) run_overhead; run_scale; run_fairness ;;
 esac
 say "scenarios done in $(( $(date +%s) - STARTED_AT )) s; writing $DOC"

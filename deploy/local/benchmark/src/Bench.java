@@ -8,6 +8,7 @@
 //   overhead  OverheadScenario: end-to-end migrations per second through the worker, zero-latency simulator
 //   scale     ScaleScenario: 500 nodes x bound 4, 5 s migrations: in flight, completion rate, threads, heap, start-up
 //   fairness  FairnessScenario: 10,000 requests for a slow node S (60 s) ahead of 100 for each of F1..F3 (0.3 s)
+//   memory    MemoryScenario: the idle worker's live set with the nodes of its inventory (run for 10 and for N)
 //   report    ReportWriter: RESULTS_DIR DOC, regenerates docs/benchmarks.md's figures block
 //
 // The simulated nodes' password comes from the environment (BENCH_PASSWORD), never from the command line.
@@ -24,8 +25,9 @@ public class Bench {
             case "overhead" -> OverheadScenario.run(options);
             case "scale" -> ScaleScenario.run(options);
             case "fairness" -> FairnessScenario.run(options);
+            case "memory" -> MemoryScenario.run(options);
             case "report" -> ReportWriter.write(args[1], args[2]);
-            default -> throw new IllegalArgumentException("mode: direct|overhead|scale|fairness");
+            default -> throw new IllegalArgumentException("mode: direct|overhead|scale|fairness|memory|report");
         }
         // The Kafka clients' and the samplers' threads must not keep the JVM (and so the script) waiting.
         System.exit(0);

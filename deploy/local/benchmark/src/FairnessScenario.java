@@ -57,7 +57,13 @@ final class FairnessScenario {
             // Hold the backlog a little longer to sample the heap with it in place, then a live-set figure.
             Thread.sleep(3000);
             sampler.stop();
-            double liveMb = probe.liveHeapMb();
+            String liveError = null;
+            double liveMb = -1;
+            try {
+                liveMb = probe.liveHeapMb();
+            } catch (WorkerProbe.ProbeFailed e) {
+                liveError = e.getMessage();
+            }
             long[] waitsPublish = events.waitsFromPublish(quick, publisher);
             long[] waitsReceived = events.waitsFromReceived(quick);
             long[] ideal = idealWaits(quick.size(), fastBound, fastMs);
@@ -74,8 +80,8 @@ final class FairnessScenario {
             Console.result(key + "fast_wait_ideal_p99_ms", Stats.percentile(ideal, 99));
             Console.result(key + "fast_last_end_after_publish_ms", st.lastTerminal - published);
             Console.result(key + "slow_started", events.startedCount(slow));
-            Console.result(key + "peak_heap_used_mb", sampler.peakHeapMb);
-            Console.result(key + "live_heap_mb", Console.decimals(liveMb, 1));
+            Console.figure(key + "peak_heap_used_mb", sampler.peakHeapMb, sampler.heapError());
+            Console.figure(key + "live_heap_mb", Console.decimals(liveMb, 1), liveError);
             Console.result(key + "peak_threads", sampler.peakThreads);
             Console.result(key + "worker_queued_at_end", sampler.lastQueued);
             Console.result(key + "parked_records", KafkaLookups.endOffsetsSum(o.get("bootstrap"), o.get("parked")));

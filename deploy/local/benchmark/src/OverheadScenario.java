@@ -51,7 +51,11 @@ final class OverheadScenario {
             }
             WorkerProbe probe = new WorkerProbe(Long.parseLong(o.get("pid")));
             Console.result("overhead.worker_threads", probe.threads());
-            Console.result("overhead.worker_heap_used_mb", probe.heapUsedMb());
+            try {
+                Console.result("overhead.worker_heap_used_mb", probe.heap().usedMb());
+            } catch (WorkerProbe.ProbeFailed e) {
+                Console.failed("overhead.worker_heap_used_mb", e.getMessage());
+            }
         }
     }
 }

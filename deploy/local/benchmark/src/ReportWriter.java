@@ -79,7 +79,7 @@ final class ReportWriter {
                         + o.getProperty("overhead.cpu_bench_cores") + "; " + o.getProperty("overhead.cpu_machine_busy_pct")
                         + " % of 2 cores", "");
         row(md, "worker live threads / heap used at the end", o.getProperty("overhead.worker_threads") + " / "
-                + o.getProperty("overhead.worker_heap_used_mb") + " MB", "");
+                + mb(o, "overhead.worker_heap_used_mb"), "");
         md.append('\n');
     }
 
@@ -109,10 +109,10 @@ final class ReportWriter {
         row(md, "worker live threads, peak (idle after start-up)", threads + " (" + s.getProperty("scale.idle_threads")
                 + ")", verdict(threads < 100, "< 100"));
         double heap = num(s, "scale.peak_heap_used_mb");
-        row(md, "worker heap used, peak sampled every 5 s (committed; -Xmx512m)", (long) heap + " MB ("
-                + s.getProperty("scale.heap_committed_mb") + " MB)", verdict(heap < 512, "< 512 MB"));
+        row(md, "worker heap used, peak sampled every 5 s (committed; -Xmx512m)", mb(s, "scale.peak_heap_used_mb")
+                + " (" + mb(s, "scale.heap_committed_mb") + ")", verdict(heap < 512, "< 512 MB"));
         row(md, "worker heap live set after a full GC at " + s.getProperty("scale.live_at_in_flight") + " in flight",
-                s.getProperty("scale.live_heap_at_peak_mb") + " MB", "");
+                mb(s, "scale.live_heap_at_peak_mb"), "");
         row(md, "start-up: Quarkus started in / 500 clients built in / HTTP up / all 500 nodes logged in",
                 s.getProperty("worker_started_in") + " / " + s.getProperty("clients_built_ms") + " ms / "
                         + s.getProperty("scale.startup_http_ms") + " ms / "
@@ -147,7 +147,7 @@ final class ReportWriter {
                 + f.getProperty(k + "fast_wait_ideal_p99_ms") + " ms", "");
         double heap = num(f, k + "peak_heap_used_mb");
         row(md, "worker heap used with the backlog, peak sampled every 3 s / live set after full GC",
-                (long) heap + " MB / " + f.getProperty(k + "live_heap_mb") + " MB", verdict(heap < 512, "< 512 MB"));
+                mb(f, k + "peak_heap_used_mb") + " / " + mb(f, k + "live_heap_mb"), verdict(heap < 512, "< 512 MB"));
         row(md, "requests waiting in the worker at the end / records in the parking topic",
                 f.getProperty(k + "worker_queued_at_end") + " / " + f.getProperty(k + "parked_records"), "");
         row(md, "worker live threads, peak", f.getProperty(k + "peak_threads"), verdict(num(f, k + "peak_threads") < 100, "< 100"));
@@ -179,6 +179,15 @@ final class ReportWriter {
 
     private static String verdict(boolean met, String target) {
         return target + (met ? ": **met**" : ": **missed**");
+    }
+
+    /** "N MB", or the figure's ERROR text as it is (a probe that failed says so in the report, never as a number). */
+    private static String mb(Properties p, String key) {
+        String value = p.getProperty(key);
+        if (value == null) {
+            return "(not measured)";
+        }
+        return Double.isNaN(num(p, key)) ? value : value + " MB";
     }
 
     private static double num(Properties p, String key) {

@@ -19,7 +19,11 @@ final class Sampler {
     volatile int peakThreads;
     volatile long peakHeapMb;
     volatile long heapCommittedMb;
+    private volatile String firstHeapFailure;
+    private volatile int heapFailures;
     volatile double liveHeapMb = -1;
+    /** Why the live set is missing: the probe failed, or in flight never reached {@link #liveAt}. */
+    volatile String liveError;
     volatile int liveAtInFlight;
     volatile int peakInFlight;
     volatile int peakSimInFlight;
@@ -49,6 +53,32 @@ final class Sampler {
         thread.join(10000);
     }
 
+    /** Why the heap peaks are not to be trusted (how many samples failed, and the first failure), or null. */
+    String heapError() {
+        return heapFailures == 0 ? null : heapFailures + " heap sample(s) failed, the first: " + firstHeapFailure;
+    }
+
+    /** The live-set error to report: the probe's failure, or that the live set was never taken. */
+    String liveSetError() {
+        if (liveError != null) {
+            return liveError;
+        }
+        return liveHeapMb < 0 ? "never taken: in flight never reached " + liveAt + " while sampling" : null;
+    }
+
+    private void sampleHeap() {
+        try {
+            WorkerProbe.Heap heap = probe.heap();
+            peakHeapMb = Math.max(peakHeapMb, heap.usedMb());
+            heapCommittedMb = Math.max(heapCommittedMb, heap.committedMb());
+        } catch (WorkerProbe.ProbeFailed e) {
+            if (firstHeapFailure == null) {
+                firstHeapFailure = e.getMessage();
+            }
+            heapFailures++;
+        }
+    }
+
     private void loop() {
         long lastHeap = 0;
         while (running.get()) {
@@ -66,14 +96,16 @@ final class Sampler {
                     peakSimInFlight = Math.max(peakSimInFlight, simIn);
                 }
                 if (System.currentTimeMillis() - lastHeap >= heapEveryMs) {
-                    long[] heap = probe.heap();
-                    peakHeapMb = Math.max(peakHeapMb, heap[0]);
-                    heapCommittedMb = Math.max(heapCommittedMb, heap[1]);
+                    sampleHeap();
                     lastHeap = System.currentTimeMillis();
                     // Once, while the worker is at (near) its peak in flight: the live set after a full GC.
-                    if (liveHeapMb < 0 && sim != null && inFlight >= liveAt) {
-                        liveHeapMb = probe.liveHeapMb();
+                    if (liveHeapMb < 0 && liveError == null && sim != null && inFlight >= liveAt) {
                         liveAtInFlight = inFlight;
+                        try {
+                            liveHeapMb = probe.liveHeapMb();
+                        } catch (WorkerProbe.ProbeFailed e) {
+                            liveError = e.getMessage();
+                        }
                     }
                 }
                 Thread.sleep(everyMs);

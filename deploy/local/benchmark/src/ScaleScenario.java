@@ -75,9 +75,9 @@ final class ScaleScenario {
                     Console.decimals(reqs.size() / idealRate + latencySeconds, 1));
             Console.result("scale.first_started_after_publish_ms", st.firstStarted - published);
             Console.result("scale.peak_threads", sampler.peakThreads);
-            Console.result("scale.peak_heap_used_mb", sampler.peakHeapMb);
-            Console.result("scale.live_heap_at_peak_mb", sampler.liveHeapMb);
-            Console.result("scale.heap_committed_mb", sampler.heapCommittedMb);
+            Console.figure("scale.peak_heap_used_mb", sampler.peakHeapMb, sampler.heapError());
+            Console.figure("scale.live_heap_at_peak_mb", Console.decimals(sampler.liveHeapMb, 1), sampler.liveSetError());
+            Console.figure("scale.heap_committed_mb", sampler.heapCommittedMb, sampler.heapError());
             Console.result("scale.live_at_in_flight", sampler.liveAtInFlight);
         }
     }

@@ -72,7 +72,8 @@ final class SimulatorAdmin {
     }
 
     /** Waits until the worker has logged in to every node whose id starts with the prefix (the simulator counts). */
-    void awaitLogins(String prefix, int nodes, int seconds) throws Exception {
+    /** Whether every one of {@code nodes} nodes named {@code prefix}* had a login within {@code seconds}. */
+    boolean awaitLogins(String prefix, int nodes, int seconds) throws Exception {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (System.currentTimeMillis() < deadline) {
             int loggedIn = 0;
@@ -82,10 +83,11 @@ final class SimulatorAdmin {
                 }
             }
             if (loggedIn >= nodes) {
-                return;
+                return true;
             }
             Thread.sleep(100);
         }
         Console.log("not every node was logged in after %d s", seconds);
+        return false;
     }
 }

@@ -3,24 +3,26 @@ package io.relocator.worker.agent;
 import java.io.Closeable;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import javax.xml.namespace.QName;
-
 import jakarta.xml.ws.BindingProvider;
 
 import org.apache.cxf.Bus;
+import org.apache.cxf.common.util.ProxyHelper;
 import org.apache.cxf.endpoint.Client;
+import org.apache.cxf.endpoint.ClientImpl;
+import org.apache.cxf.endpoint.Endpoint;
+import org.apache.cxf.feature.Feature;
 import org.apache.cxf.feature.StaxTransformFeature;
 import org.apache.cxf.frontend.ClientProxy;
-import org.apache.cxf.transport.http.HTTPConduitFactory;
+import org.apache.cxf.jaxws.JaxWsClientProxy;
+import org.apache.cxf.jaxws.support.JaxWsEndpointImpl;
 
 import io.quarkiverse.cxf.CXFClientInfo;
-import io.quarkiverse.cxf.QuarkusClientFactoryBean;
-import io.quarkiverse.cxf.QuarkusJaxWsProxyFactoryBean;
+import io.quarkiverse.cxf.QuarkusJaxWsProxyFactoryBean.QuarkusJaxWsClientProxy;
 import io.relocator.worker.agent.soap.port.AgentPortType;
 import io.relocator.worker.config.RelocatorConfig;
 import io.vertx.core.Vertx;
@@ -29,7 +31,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 
 /**
- * Builds the CXF client proxy of one node's Agent: its endpoint URL, its connect and receive timeouts (the node's
+ * Builds the CXF client proxy of one node's Agent over the one {@link AgentServiceModel} all nodes share, with what is
+ * the node's own: its endpoint URL, its connect and receive timeouts (the node's
  * override, else {@code relocator.agent.*}), the Vert.x conduit with an HTTP/1 pool of
  * {@code max-outgoing (else per-source-node) + }{@value #POOL_MARGIN} connections, TCP keep-alive
  * ({@link TcpKeepAlive}), TLS for https URLs, and a cap on the size of an answer ({@link AnswerSizeLimit}).
@@ -41,6 +44,9 @@ public final class AgentClientBuilder {
 
     static final String WSDL_NAMESPACE = "urn:relocator-worker:agent";
     static final String DEFAULT_HEADER_NAMESPACE = "http://www.swsoft.com/webservices/vzl/4.0.0/soap_protocol";
+    /** What Quarkus CXF's proxies implement: the port type, and the JAX-WS and CXF client views of it. */
+    private static final Class<?>[] PROXY_INTERFACES = {AgentPortType.class, BindingProvider.class, Closeable.class,
+            Client.class};
 
     private final Vertx vertx;
     private final Bus bus;
@@ -49,9 +55,11 @@ public final class AgentClientBuilder {
     private final Function<String, CXFClientInfo> clientInfos;
     private final long workerDispatchTimeoutMs;
     private final AgentTls tls;
-    private final PayloadLogging logging;
     private final TcpKeepAlive keepAlive;
-    private final SecretScrubber scrubber;
+    private final List<Feature> features;
+    private final AgentServiceModel model;
+    /** One for every client: it keeps no state of a call's but the limit. */
+    private final AnswerSizeLimit sizeLimit;
 
     /**
      * @param clientInfos the Quarkus CXF client info of a client key ({@code relocator-agent-<node>}); the Vert.x
@@ -70,8 +78,6 @@ public final class AgentClientBuilder {
     AgentClientBuilder(Vertx vertx, Bus bus, RelocatorConfig.Agent settings, int perSourceNode,
             Function<String, CXFClientInfo> clientInfos, long workerDispatchTimeoutMs, PayloadLogging logging,
             SecretScrubber scrubber) {
-        this.logging = logging;
-        this.scrubber = scrubber;
         this.vertx = vertx;
         this.bus = bus;
         this.settings = settings;
@@ -80,6 +86,9 @@ public final class AgentClientBuilder {
         this.workerDispatchTimeoutMs = workerDispatchTimeoutMs;
         this.tls = new AgentTls(settings);
         this.keepAlive = new TcpKeepAlive(settings.tcpKeepAliveIdle(), settings.tcpKeepAliveInterval());
+        this.features = features(settings, logging, scrubber);
+        this.model = AgentServiceModel.build(bus);
+        this.sizeLimit = new AnswerSizeLimit(settings.maxAnswerSize().asLongValue());
     }
 
     AgentTls tls() {
@@ -90,6 +99,12 @@ public final class AgentClientBuilder {
         return keepAlive;
     }
 
+    /** The service model all the clients share. */
+    AgentServiceModel model() {
+        return model;
+    }
+
+    /** Builds one node's client; runs on the calling thread, any thread. */
     NodeClient build(String nodeId, RelocatorConfig.Node node) {
         int poolSize = poolSize(node);
         NodeHttpClientPool pool = new NodeHttpClientPool(vertx, httpOptions(node), poolOptions(poolSize), keepAlive);
@@ -127,31 +142,32 @@ public final class AgentClientBuilder {
         return new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(-1);
     }
 
+    /**
+     * The node's JAX-WS proxy, assembled as Quarkus CXF's {@code QuarkusJaxWsProxyFactoryBean} assembles one (so the
+     * async callback methods dispatch the same way), but over the shared {@link AgentServiceModel} instead of a
+     * service model of its own.
+     */
     private AgentPortType proxy(String url, NodeConduitFactory conduits) {
-        QuarkusJaxWsProxyFactoryBean factory = new QuarkusJaxWsProxyFactoryBean(
-                new QuarkusClientFactoryBean(AgentPortType.class), vertx, workerDispatchTimeoutMs,
-                BindingProvider.class, Closeable.class, Client.class);
-        factory.setBus(bus);
-        factory.setServiceName(new QName(WSDL_NAMESPACE, "AgentService"));
-        factory.setEndpointName(new QName(WSDL_NAMESPACE, "AgentPort"));
-        factory.setAddress(url);
-        factory.setProperties(properties(conduits));
-        AnswerSizeLimit sizeLimit = new AnswerSizeLimit(settings.maxAnswerSize().asLongValue());
-        factory.getInInterceptors().add(sizeLimit);
-        factory.getInFaultInterceptors().add(sizeLimit);
-        logging.feature(scrubber).ifPresent(factory.getFeatures()::add);
-        if (!DEFAULT_HEADER_NAMESPACE.equals(settings.headerNamespace())) {
-            factory.getFeatures().add(headerNamespaceRewrite(settings.headerNamespace()));
-        }
-        return factory.create(AgentPortType.class);
+        Endpoint endpoint = model.endpoint(url, conduits, features);
+        // Agents answer with more than the worker reads (tokens, env details): skip unknown elements.
+        endpoint.put("set-jaxb-validation-event-handler", Boolean.FALSE);
+        ClientImpl client = new ClientImpl(bus, endpoint);
+        client.getInInterceptors().add(sizeLimit);
+        client.getInFaultInterceptors().add(sizeLimit);
+        features.forEach(feature -> feature.initialize(client, bus));
+        JaxWsClientProxy jaxws = new JaxWsClientProxy(client, ((JaxWsEndpointImpl) endpoint).getJaxwsBinding());
+        return (AgentPortType) ProxyHelper.getProxy(AgentPortType.class.getClassLoader(), PROXY_INTERFACES,
+                new QuarkusJaxWsClientProxy(vertx, jaxws, workerDispatchTimeoutMs));
     }
 
-    private static Map<String, Object> properties(NodeConduitFactory conduits) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(HTTPConduitFactory.class.getName(), conduits);
-        // Agents answer with more than the worker reads (tokens, env details): skip unknown elements.
-        properties.put("set-jaxb-validation-event-handler", Boolean.FALSE);
-        return properties;
+    private static List<Feature> features(RelocatorConfig.Agent settings, PayloadLogging logging,
+            SecretScrubber scrubber) {
+        List<Feature> features = new ArrayList<>();
+        logging.feature(scrubber).ifPresent(features::add);
+        if (!DEFAULT_HEADER_NAMESPACE.equals(settings.headerNamespace())) {
+            features.add(headerNamespaceRewrite(settings.headerNamespace()));
+        }
+        return List.copyOf(features);
     }
 
     /** Sends {@code packet_header} (and its children) in the configured namespace instead of the WSDL's. */

@@ -243,7 +243,8 @@ class AgentTlsTest {
     }
 
     private AgentOutcome migrate(SoapAgent soapAgent) {
-        return soapAgent.migrate(new MigrationCall(container, "hn-01", "hn-02", 0, MigrationOptions.NONE))
+        return soapAgent.migrate(new MigrationCall(container, "hn-01", "hn-02", 0, MigrationOptions.NONE,
+                UUID.randomUUID().toString()))
                 .await().atMost(Duration.ofSeconds(60));
     }
 }

@@ -246,7 +246,8 @@ class HostileAgentAnswersTest {
     }
 
     private AgentOutcome migrate() {
-        return clients.agent.migrate(new MigrationCall(container, "hn-01", "hn-02", 0, MigrationOptions.NONE))
+        return clients.agent.migrate(new MigrationCall(container, "hn-01", "hn-02", 0, MigrationOptions.NONE,
+                UUID.randomUUID().toString()))
                 .await().atMost(Duration.ofSeconds(60));
     }
 

@@ -85,7 +85,7 @@ class HostileAgentAnswersTest {
             ctx.response().end("EXPANDED-FROM-URL");
         });
         router.post().handler(BodyHandler.create(false)).handler(this::hostileOrNext);
-        SimulatorRoutes.mount(router, agents, 112);
+        SimulatorRoutes.mount(router, agents, 112, Optional.empty());
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         Map<String, RelocatorConfig.Node> nodes = Map.of("hn-01", node("hn-01"), "hn-02", node("hn-02"));

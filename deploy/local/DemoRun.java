@@ -1,7 +1,8 @@
 // The demo's client side, run by run-demo.sh as a single-file program (java -cp <kafka jars> DemoRun.java ...).
 // It places containers on the simulated nodes, publishes a batch of MigrationRequests (one fails on purpose: its
 // container is not on its source node), prints every MigrationEvent as it arrives and ends with a per-node summary.
-// Everything it talks to is on 127.0.0.1.
+// Everything it talks to is on 127.0.0.1. The simulator's admin token comes from the environment run-demo.sh made
+// up for the run (RELOCATOR_SIMULATOR_ADMIN_TOKEN, shared with the worker), never from an argument.
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,7 @@ public class DemoRun {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String ADMIN_AUTHORIZATION = "Bearer " + adminToken();
 
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
@@ -52,7 +54,7 @@ public class DemoRun {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
             try {
-                if (get(simulator + "/simulator/admin/stats").statusCode() == 200) {
+                if (admin(simulator + "/simulator/admin/stats").statusCode() == 200) {
                     return;
                 }
             } catch (Exception notYet) {
@@ -135,7 +137,7 @@ public class DemoRun {
 
     static void printSummary(String simulator, List<String> nodes, int bound, Map<String, int[]> outcomes)
             throws Exception {
-        JsonNode stats = read(get(simulator + "/simulator/admin/stats").body()).path("nodes");
+        JsonNode stats = read(admin(simulator + "/simulator/admin/stats").body()).path("nodes");
         System.out.printf("%n%-8s %10s %7s %16s%n", "node", "completed", "failed", "peak incoming");
         for (String node : nodes) {
             int[] counts = outcomes.getOrDefault(node, new int[2]);
@@ -148,14 +150,25 @@ public class DemoRun {
     static void place(String simulator, String node, String container) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                 URI.create(simulator + "/simulator/admin/nodes/" + node + "/containers/" + container))
+                .header("Authorization", ADMIN_AUTHORIZATION)
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("could not place a container on " + node + ": " + response.statusCode());
         }
     }
 
-    static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    /** A GET of the simulator's admin view, with its token. */
+    static HttpResponse<String> admin(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", ADMIN_AUTHORIZATION).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String adminToken() {
+        String token = System.getenv("RELOCATOR_SIMULATOR_ADMIN_TOKEN");
+        if (token == null || token.isBlank()) {
+            throw new IllegalStateException("RELOCATOR_SIMULATOR_ADMIN_TOKEN is not set (run-demo.sh sets it)");
+        }
+        return token;
     }
 
     static JsonNode read(String json) {

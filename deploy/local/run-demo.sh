@@ -40,6 +40,9 @@ PORT="$(free_port 18080)"
 
 # The inventory in environment form, as a container would get it. The password is made up for this run only.
 PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+# So is the simulator's admin token: the worker serves the admin view with it, DemoRun.java sends it (both read it
+# from this environment).
+export RELOCATOR_SIMULATOR_ADMIN_TOKEN="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 export KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" QUARKUS_HTTP_PORT="$PORT"
 export RELOCATOR_SIMULATOR_ENABLED=true RELOCATOR_SIMULATOR_USERNAME=root RELOCATOR_SIMULATOR_PASSWORD="$PASSWORD"
 export RELOCATOR_SIMULATOR_LATENCY=3s RELOCATOR_CONCURRENCY_PER_TARGET_NODE="$BOUND"

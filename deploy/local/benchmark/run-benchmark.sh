@@ -69,6 +69,8 @@ CP="$(cat "$CP_FILE")"
 CLASSES="$("$HERE/compile.sh")"
 # Made up for this run; only ever in the environment of the processes started here.
 export BENCH_PASSWORD="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+# So is the simulator's admin token: the simulator JVM gets it as RELOCATOR_SIMULATOR_ADMIN_TOKEN, Bench sends it.
+export BENCH_ADMIN_TOKEN="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 
 SIM_PORT="" SIM_PID="" WORKER_PORT="" WORKER_PID="" WORKER_LAUNCHED=""
 
@@ -76,7 +78,7 @@ SIM_PORT="" SIM_PID="" WORKER_PORT="" WORKER_PID="" WORKER_LAUNCHED=""
 start_simulator() {
   local name=$1; shift
   SIM_PORT="$(free_port 18180)"
-  RELOCATOR_SIMULATOR_PASSWORD="$BENCH_PASSWORD" java -Xms256m -Xmx1g -XX:+UseG1GC \
+  RELOCATOR_SIMULATOR_PASSWORD="$BENCH_PASSWORD" RELOCATOR_SIMULATOR_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" java -Xms256m -Xmx1g -XX:+UseG1GC \
     -Dquarkus.http.port="$SIM_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
     -Drelocator.simulator.enabled=true -Drelocator.simulator.username=root -Drelocator.worker.enabled=false \
     -Dmp.messaging.incoming.requests.enabled=false -Dmp.messaging.incoming.parked.enabled=false \

@@ -15,21 +15,21 @@ final class LocalHttp {
     private LocalHttp() {
     }
 
-    static String get(String url) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+    /** The body of a GET, with these headers (name, value, name, value...). */
+    static String get(String url, String... headers) throws Exception {
+        return CLIENT.send(request(url, Duration.ofSeconds(30), headers), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     static HttpResponse<String> send(HttpRequest request) throws Exception {
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Waits until the URL answers 200: the JVM behind it has started. */
-    static void awaitOk(String url, int seconds) throws InterruptedException {
+    /** Waits until the URL answers 200 to a GET with these headers: the JVM behind it has started. */
+    static void awaitOk(String url, int seconds, String... headers) throws InterruptedException {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         while (System.currentTimeMillis() < deadline) {
             try {
-                if (CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                if (CLIENT.send(request(url, Duration.ofSeconds(5), headers),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
@@ -39,5 +39,10 @@ final class LocalHttp {
             Thread.sleep(200);
         }
         throw new IllegalStateException(url + " did not answer in " + seconds + " s");
+    }
+
+    private static HttpRequest request(String url, Duration timeout, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        return (headers.length == 0 ? request : request.headers(headers)).build();
     }
 }

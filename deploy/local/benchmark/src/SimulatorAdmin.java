@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The Agent simulator's admin API (/simulator/admin, in the simulator JVM): it places containers on nodes before a
- * run, sets a node's latency, and reports per-node counts (logins, migrations in and in flight, peaks).
+ * run, sets a node's latency, and reports per-node counts (logins, migrations in and in flight, peaks). Every call
+ * carries the simulator's admin token, which run-benchmark.sh makes up for the run and passes in BENCH_ADMIN_TOKEN.
  */
 final class SimulatorAdmin {
 
@@ -20,13 +21,22 @@ final class SimulatorAdmin {
     private static final int PLACE_BATCH = 2000;
 
     private final String url;
+    private final String authorization = "Bearer " + adminToken();
 
     SimulatorAdmin(String url) {
         this.url = url;
     }
 
+    private static String adminToken() {
+        String token = System.getenv("BENCH_ADMIN_TOKEN");
+        if (token == null || token.isBlank()) {
+            throw new IllegalStateException("BENCH_ADMIN_TOKEN is not set (run-benchmark.sh sets it)");
+        }
+        return token;
+    }
+
     void awaitUp(int seconds) throws InterruptedException {
-        LocalHttp.awaitOk(url + "/simulator/admin/stats", seconds);
+        LocalHttp.awaitOk(url + "/simulator/admin/stats", seconds, "Authorization", authorization);
     }
 
     /** The SOAP endpoint of one simulated node's Agent. */
@@ -47,7 +57,7 @@ final class SimulatorAdmin {
                         Math.min(eids.size(), from + PLACE_BATCH))));
                 HttpResponse<String> r = LocalHttp.send(HttpRequest.newBuilder(
                         URI.create(url + "/simulator/admin/nodes/" + e.getKey() + "/containers"))
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("Authorization", authorization)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
                 if (r.statusCode() != 204) {
                     throw new IllegalStateException("placing containers failed: " + r.statusCode() + " " + r.body());
@@ -59,7 +69,7 @@ final class SimulatorAdmin {
     void setLatency(String node, long millis) throws Exception {
         HttpResponse<String> r = LocalHttp.send(HttpRequest.newBuilder(
                 URI.create(url + "/simulator/admin/nodes/" + node + "/latency"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", authorization)
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"millis\":" + millis + "}")).build());
         if (r.statusCode() != 204) {
             throw new IllegalStateException("setting latency failed: " + r.statusCode());
@@ -68,7 +78,7 @@ final class SimulatorAdmin {
 
     /** The per-node counts, by node id. */
     JsonNode nodes() throws Exception {
-        return JSON.readTree(LocalHttp.get(url + "/simulator/admin/stats")).path("nodes");
+        return JSON.readTree(LocalHttp.get(url + "/simulator/admin/stats", "Authorization", authorization)).path("nodes");
     }
 
     /** Waits until the worker has logged in to every node whose id starts with the prefix (the simulator counts). */

@@ -62,7 +62,14 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
             ctx.response().setStatusCode(404).end();
             return;
         }
-        SimulatedNode node = agents.node(nodeId);
+        SimulatedNode node;
+        try {
+            node = agents.node(nodeId);
+        } catch (SimulatorLimitReached full) {
+            // No Agent answers at a node the simulator may not create.
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
         if (node.fault().mode() == FaultMode.HTTP_503) {
             ctx.response().setStatusCode(503).end();
             return;

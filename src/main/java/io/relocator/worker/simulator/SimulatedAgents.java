@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * in flight and the counters the admin view reports. Plain Java, so it is tested without Quarkus; the SOAP handler
  * and the admin routes are its only callers.
  * <p>
- * Thread-safe without locks (concurrent maps, atomics): requests for one node may arrive on several event loops.
+ * Thread-safe (concurrent maps, atomics): requests for one node may arrive on several event loops. One lock, held
+ * only while a node is created or containers are placed (setup calls and a node's first mention), keeps two calls from
+ * passing the {@link SimulatorLimits} together.
  * A container's move is not one atomic step across both nodes, but the map of migrations in progress keeps any other
  * migration of it out until the move is complete, and {@code get_info} during the move sees it on one node or both,
  * never on none. While it runs, the container shows a {@code status/transition} on both nodes once its source's
@@ -41,6 +43,9 @@ public final class SimulatedAgents {
     /** Migrations accepted with a packet id and not ended, by source node and packet id: what system/cancel finds. */
     private final Map<PacketKey, Migration> byPacket = new ConcurrentHashMap<>();
     private volatile boolean offersCancel = true;
+    private volatile SimulatorLimits limits = SimulatorLimits.DEFAULT;
+    /** Held while a node is created or containers are placed, so two calls cannot pass a limit together. */
+    private final Object creation = new Object();
 
     /**
      * A migration accepted by {@link #beginMigration} and not yet finished or cancelled.
@@ -93,7 +98,22 @@ public final class SimulatedAgents {
         if (!isNodeId(id)) {
             throw new IllegalArgumentException("not a node id: " + id);
         }
-        return nodes.computeIfAbsent(id, SimulatedNode::new);
+        SimulatedNode known = nodes.get(id);
+        if (known != null) {
+            return known;
+        }
+        synchronized (creation) {
+            if (!nodes.containsKey(id) && nodes.size() >= limits.maxNodes()) {
+                throw new SimulatorLimitReached("relocator.simulator.max-nodes (" + limits.maxNodes()
+                        + ") reached: node " + id + " not created");
+            }
+            return nodes.computeIfAbsent(id, SimulatedNode::new);
+        }
+    }
+
+    /** How many nodes and containers the simulator may hold from now on. Any thread. */
+    public void setLimits(SimulatorLimits limits) {
+        this.limits = limits;
     }
 
     static boolean isNodeId(String id) {
@@ -108,10 +128,30 @@ public final class SimulatedAgents {
         return migrateCallsByContainer;
     }
 
-    /** Puts a container on a node, taking it off any other: a container exists on one node only. */
+    /** Puts a container on a node, taking it off any other: a container exists on one node only. Any thread. */
     public void placeContainer(String nodeId, String eid) {
-        nodes.values().forEach(n -> n.containers().remove(eid));
-        node(nodeId).containers().add(eid);
+        placeContainers(nodeId, List.of(eid));
+    }
+
+    /**
+     * Puts containers on a node, taking each off any other; all of them, or none with {@link SimulatorLimitReached}
+     * when the node or the new containers would pass the {@link SimulatorLimits}. Any thread.
+     */
+    public void placeContainers(String nodeId, List<String> eids) {
+        synchronized (creation) {
+            long held = nodes.values().stream().mapToLong(n -> n.containers().size()).sum();
+            long added = eids.stream().distinct()
+                    .filter(eid -> nodes.values().stream().noneMatch(n -> n.containers().contains(eid))).count();
+            if (held + added > limits.maxContainers()) {
+                throw new SimulatorLimitReached("relocator.simulator.max-containers (" + limits.maxContainers()
+                        + ") reached: " + held + " held, " + added + " more asked for, none placed");
+            }
+            SimulatedNode node = node(nodeId);
+            for (String eid : eids) {
+                nodes.values().forEach(n -> n.containers().remove(eid));
+                node.containers().add(eid);
+            }
+        }
     }
 
     public void injectFault(String nodeId, FaultInjection fault) {
@@ -189,7 +229,7 @@ public final class SimulatedAgents {
     Migration beginMigration(SimulatedNode source, MigrateV2vCall call, Optional<String> packetId) {
         // Any address whose first label is a node id names a simulated node (created on first mention, as a route
         // does): the worker's inventory, not the simulator's, decides which nodes exist.
-        SimulatedNode destination = isNodeId(call.destinationNodeId()) ? node(call.destinationNodeId()) : null;
+        SimulatedNode destination = isNodeId(call.destinationNodeId()) ? destination(call.destinationNodeId()) : null;
         if (destination == null) {
             throw new AgentFault(AgentFault.UNKNOWN_DESTINATION, "Unknown destination host " + call.dstAddress());
         }
@@ -244,6 +284,15 @@ public final class SimulatedAgents {
         }
         migration.eids().forEach(migrating::remove);
         source.cancelled.incrementAndGet();
+    }
+
+    /** The destination node, or null when it does not exist and the node limit forbids creating it. */
+    private SimulatedNode destination(String id) {
+        try {
+            return node(id);
+        } catch (SimulatorLimitReached full) {
+            return null;
+        }
     }
 
     /** Claims the migration's end for the caller; false when it has ended already. */

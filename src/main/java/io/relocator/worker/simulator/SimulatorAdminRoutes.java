@@ -3,6 +3,7 @@ package io.relocator.worker.simulator;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,26 +22,30 @@ import io.vertx.ext.web.RoutingContext;
  * set a test up (place containers, inject faults, set latency and timing, offer system/cancel or not, expire sessions,
  * reset counters). JSON through Vert.x
  * {@link JsonObject}. Runs on the event loop; all state is in the thread-safe {@link SimulatedAgents}.
- * Unauthenticated by design: it exists only when the simulator is enabled, on the loopback HTTP listener.
+ * Mounted only with {@code relocator.simulator.admin-token} set, and every request must carry it
+ * ({@link AdminTokenCheck}): a setup call is refused before its body is read. What a call would create past the
+ * {@link SimulatorLimits} is refused with 409 and nothing is created.
  */
 final class SimulatorAdminRoutes {
 
     static final String BASE = "/simulator/admin";
 
     private final SimulatedAgents agents;
+    private final AdminTokenCheck tokenCheck;
 
-    SimulatorAdminRoutes(SimulatedAgents agents) {
+    SimulatorAdminRoutes(SimulatedAgents agents, AdminTokenCheck tokenCheck) {
         this.agents = agents;
+        this.tokenCheck = tokenCheck;
     }
 
-    /** Adds the admin routes; {@code body} must read request bodies (the PUT calls carry JSON). */
+    /** Adds the admin routes behind the token check; {@code body} must read request bodies (the PUT calls carry JSON). */
     void mount(Router router, Handler<RoutingContext> body) {
+        router.route(BASE + "/*").handler(tokenCheck);
         router.get(BASE + "/stats").handler(ctx -> json(ctx, stats()));
         router.put(BASE + "/nodes/:node/containers/:eid").handler(ctx -> done(ctx,
                 () -> agents.placeContainer(ctx.pathParam("node"), ctx.pathParam("eid"))));
         router.post(BASE + "/nodes/:node/containers").handler(body).handler(ctx -> done(ctx,
-                () -> jsonBody(ctx).getJsonArray("containers").forEach(
-                        eid -> agents.placeContainer(ctx.pathParam("node"), (String) eid))));
+                () -> agents.placeContainers(ctx.pathParam("node"), containersFrom(jsonBody(ctx)))));
         router.delete(BASE + "/nodes/:node/containers/:eid").handler(ctx -> done(ctx,
                 () -> agents.node(ctx.pathParam("node")).containers().remove(ctx.pathParam("eid"))));
         router.put(BASE + "/nodes/:node/fault").handler(body).handler(ctx -> done(ctx,
@@ -94,6 +100,15 @@ final class SimulatorAdminRoutes {
         return counters;
     }
 
+    /** {@code {"containers": ["<guid>", ...]}}, every entry read before any is placed. */
+    private static List<String> containersFrom(JsonObject body) {
+        JsonArray containers = body.getJsonArray("containers");
+        if (containers == null) {
+            throw new IllegalArgumentException("a \"containers\" array is required");
+        }
+        return containers.stream().map(eid -> (String) eid).toList();
+    }
+
     private static FaultInjection faultFrom(JsonObject body) {
         FaultMode mode = FaultMode.valueOf(body.getString("fault", FaultMode.NONE.name()));
         return new FaultInjection(mode, body.getInteger("code", FaultInjection.DEFAULT_CODE));
@@ -124,11 +139,17 @@ final class SimulatorAdminRoutes {
         return json;
     }
 
-    /** Runs a setup action and answers 204, or 400 when the request's JSON or values are not usable. */
+    /**
+     * Runs a setup action and answers 204, 400 when the request's JSON or values are not usable, or 409 when it would
+     * pass a limit (and created nothing).
+     */
     private static void done(RoutingContext ctx, Runnable action) {
         try {
             action.run();
             ctx.response().setStatusCode(204).end();
+        } catch (SimulatorLimitReached full) {
+            ctx.response().setStatusCode(409);
+            json(ctx, new JsonObject().put("error", full.getMessage()));
         } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
             ctx.response().setStatusCode(400);
             json(ctx, new JsonObject().put("error", "bad request: " + e.getMessage()));

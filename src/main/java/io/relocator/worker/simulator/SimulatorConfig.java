@@ -15,7 +15,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "relocator.simulator")
 public interface SimulatorConfig {
 
-    /** Whether to serve the simulated Agents at {@code /simulator/agents/{node}} and the admin view at {@code /simulator/admin}. */
+    /**
+     * Whether to serve the simulated Agents at {@code /simulator/agents/{node}} and, with an admin token, the admin
+     * view at {@code /simulator/admin}.
+     */
     @WithDefault("false")
     boolean enabled();
 
@@ -28,6 +31,21 @@ public interface SimulatorConfig {
      * (and start-up says so). Set it from the environment, never in a committed file. Never logged.
      */
     Optional<String> password();
+
+    /**
+     * The token every request to the admin view must carry as {@code Authorization: Bearer <token>}. No default:
+     * without one the admin routes are not mounted (404, and start-up says so). From the environment
+     * ({@code RELOCATOR_SIMULATOR_ADMIN_TOKEN}), never a committed file. Never logged.
+     */
+    Optional<String> adminToken();
+
+    /** At most this many simulated nodes; a call that would create one more is refused and creates nothing. */
+    @WithDefault("10000")
+    int maxNodes();
+
+    /** At most this many containers on all simulated nodes together; an admin call that would pass it places none. */
+    @WithDefault("1000000")
+    int maxContainers();
 
     /** How long a migration takes when its source node sets no latency of its own; served by a timer, no thread held. */
     @WithDefault("0s")

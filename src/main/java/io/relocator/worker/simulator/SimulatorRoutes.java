@@ -1,6 +1,7 @@
 package io.relocator.worker.simulator;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,7 +16,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 /**
  * Puts the Agent simulator on the Quarkus HTTP server when {@code relocator.simulator.enabled=true}: the SOAP
  * endpoint of every simulated node at {@code POST /simulator/agents/{node}} and the admin view under
- * {@code /simulator/admin}. Tests call {@link #mount} on a bare Vert.x router, so they exercise the same wiring.
+ * {@code /simulator/admin} (only with {@code relocator.simulator.admin-token} set). Tests call {@link #mount} on a bare Vert.x router, so they exercise the same wiring.
  */
 @ApplicationScoped
 public class SimulatorRoutes {
@@ -35,19 +36,28 @@ public class SimulatorRoutes {
             LOG.warn("Agent simulator: relocator.simulator.password is not set, every login and migration is refused");
         }
         SimulatedAgents agents = new SimulatedAgents(credentials, config.latency());
+        agents.setLimits(new SimulatorLimits(config.maxNodes(), config.maxContainers()));
         agents.setDefaultTiming(new AgentTiming(config.acceptToVisible(), config.showTransition()));
         agents.setOffersCancel(config.offersCancel());
         configureNodes(agents, config);
-        mount(router, agents, config.sessionInvalidCode());
+        if (config.adminToken().isEmpty()) {
+            LOG.info("Agent simulator: relocator.simulator.admin-token is not set, so the admin routes under "
+                    + SimulatorAdminRoutes.BASE + " are not mounted");
+        }
+        mount(router, agents, config.sessionInvalidCode(), config.adminToken());
         LOG.infof("Agent simulator enabled at %s for nodes %s", AGENT_PATH, config.nodes().keySet());
     }
 
-    /** Adds the simulator's routes to a router: shared by the Quarkus bean and the plain Vert.x tests. */
-    public static void mount(Router router, SimulatedAgents agents, int sessionInvalidCode) {
+    /**
+     * Adds the simulator's routes to a router: shared by the Quarkus bean and the plain Vert.x tests. The admin routes
+     * only with an admin token, which each of their requests must then carry.
+     */
+    public static void mount(Router router, SimulatedAgents agents, int sessionInvalidCode,
+            Optional<String> adminToken) {
         // No file uploads: a body handler that accepts them writes temporary files.
         Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
         router.post(AGENT_PATH).handler(body).handler(new AgentSoapHandler(agents, sessionInvalidCode));
-        new SimulatorAdminRoutes(agents).mount(router, body);
+        adminToken.ifPresent(token -> new SimulatorAdminRoutes(agents, new AdminTokenCheck(token)).mount(router, body));
     }
 
     private static void configureNodes(SimulatedAgents agents, SimulatorConfig config) {

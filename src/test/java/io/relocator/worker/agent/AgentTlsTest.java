@@ -220,7 +220,7 @@ class AgentTlsTest {
             ctx.addHeadersEndHandler(ignored -> ctx.response().putHeader("Connection", "close"));
             ctx.next();
         });
-        SimulatorRoutes.mount(router, agents, 112);
+        SimulatorRoutes.mount(router, agents, 112, Optional.empty());
         server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(keys(keys)))
                 .requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -244,7 +244,7 @@ class AgentTlsTest {
 
     private AgentOutcome migrate(SoapAgent soapAgent) {
         return soapAgent.migrate(new MigrationCall(container, "hn-01", "hn-02", 0, MigrationOptions.NONE,
-                java.util.UUID.randomUUID().toString()))
+                UUID.randomUUID().toString()))
                 .await().atMost(Duration.ofSeconds(60));
     }
 }

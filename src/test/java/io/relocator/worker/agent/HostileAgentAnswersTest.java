@@ -85,7 +85,7 @@ class HostileAgentAnswersTest {
             ctx.response().end("EXPANDED-FROM-URL");
         });
         router.post().handler(BodyHandler.create(false)).handler(this::hostileOrNext);
-        SimulatorRoutes.mount(router, agents, 112);
+        SimulatorRoutes.mount(router, agents, 112, Optional.empty());
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         Map<String, RelocatorConfig.Node> nodes = Map.of("hn-01", node("hn-01"), "hn-02", node("hn-02"));
@@ -247,7 +247,7 @@ class HostileAgentAnswersTest {
 
     private AgentOutcome migrate() {
         return clients.agent.migrate(new MigrationCall(container, "hn-01", "hn-02", 0, MigrationOptions.NONE,
-                java.util.UUID.randomUUID().toString()))
+                UUID.randomUUID().toString()))
                 .await().atMost(Duration.ofSeconds(60));
     }
 

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -103,13 +104,16 @@ class SecretLeakTest extends FlowTestSupport {
         String log = Files.readString(Path.of(logFile));
         assertTrue(log.contains(run + "-echo"), "the log file is the application's");
         secrets.forEach(secret -> assertFalse(log.contains(secret), "a password in the log"));
+        assertFalse(log.contains(ConfigProvider.getConfig().getValue("relocator.simulator.admin-token", String.class)),
+                "the simulator's admin token in the log");
 
-        for (String path : List.of("/q/metrics", "/q/health", "/q/health/live", "/q/health/ready",
-                "/simulator/admin/stats")) {
+        for (String path : List.of("/q/metrics", "/q/health", "/q/health/live", "/q/health/ready")) {
             String body = get(path);
             assertFalse(body.isEmpty(), path + " answered");
             secrets.forEach(secret -> assertFalse(body.contains(secret), "a password at " + path));
         }
+        String stats = simulator.stats().toString();
+        secrets.forEach(secret -> assertFalse(stats.contains(secret), "a password in the simulator's stats"));
     }
 
     /** Every record of the topic, uncommitted ones too, as text: key, value and headers; fails on a secret. */

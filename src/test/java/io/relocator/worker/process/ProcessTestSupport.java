@@ -35,7 +35,8 @@ import io.relocator.worker.testing.TopicReader;
 /**
  * What the process-level tests share: a real broker started for the test class, the Agent simulator in a JVM of its
  * own (so it outlives the worker and keeps counting calls per container), and workers started from the packaged jar.
- * The nodes' password is made up for the run and reaches the processes through their environment only.
+ * The nodes' password and the simulator's admin token are made up for the run and reach the processes through their
+ * environment only.
  */
 abstract class ProcessTestSupport {
 
@@ -54,6 +55,7 @@ abstract class ProcessTestSupport {
         broker = new KafkaBrokerResource();
         broker.start();
         password = UUID.randomUUID() + "-Pw";
+        String adminToken = UUID.randomUUID() + "-Admin";
         simulator = AppProcess.start("simulator", Map.of(
                 "kafka.bootstrap.servers", broker.bootstrap(),
                 "relocator.worker.enabled", "false",
@@ -61,8 +63,9 @@ abstract class ProcessTestSupport {
                 "relocator.topics.create", "false",
                 "mp.messaging.incoming.requests.enabled", "false",
                 "mp.messaging.incoming.parked.enabled", "false"),
-                Map.of("RELOCATOR_SIMULATOR_PASSWORD", password)).awaitReady(Duration.ofSeconds(60));
-        admin = new SimulatorAdmin(simulator.port());
+                Map.of("RELOCATOR_SIMULATOR_PASSWORD", password, "RELOCATOR_SIMULATOR_ADMIN_TOKEN", adminToken))
+                .awaitReady(Duration.ofSeconds(60));
+        admin = new SimulatorAdmin(simulator.port(), adminToken);
     }
 
     @AfterAll

@@ -1,9 +1,12 @@
 package io.relocator.worker.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The admin view's JSON and its setup calls. */
+/**
+ * The admin view's JSON and its setup calls, its token and its limits; real HTTP on 127.0.0.1. Not a @QuarkusTest:
+ * {@link SimulatorHarness} mounts the same routes as the application.
+ */
 class SimulatorAdminRoutesTest {
 
     private final String ct1 = UUID.randomUUID().toString();
@@ -90,5 +96,91 @@ class SimulatorAdminRoutesTest {
     void anInvalidNodeIdIsRefused() {
         assertEquals(400, sim.admin("PUT", "/nodes/HN_01/containers/" + ct1, null).statusCode());
         assertEquals(404, sim.soap("HN_01", AgentEnvelopes.login(SimulatorHarness.USER, sim.password)).statusCode());
+    }
+
+    @Test
+    void withoutATokenConfiguredThereAreNoAdminRoutes() {
+        try (SimulatorHarness noToken = new SimulatorHarness(Duration.ZERO, true, false, SimulatorLimits.DEFAULT)) {
+            assertEquals(404, noToken.admin("GET", "/stats", null, Optional.empty()).statusCode());
+            assertEquals(404, noToken.admin("PUT", "/nodes/hn-01/containers/" + ct1, null,
+                    Optional.of("Bearer " + noToken.adminToken)).statusCode());
+            assertTrue(noToken.agents.nodes().isEmpty(), "nothing created");
+            assertEquals(200, noToken.soap("hn-01", AgentEnvelopes.login(SimulatorHarness.USER, noToken.password))
+                    .statusCode(), "the simulated Agents are served all the same");
+        }
+    }
+
+    @Test
+    void aMissingOrWrongTokenIsRefusedWithoutDetailAndChangesNothing() {
+        List<Optional<String>> refused = List.of(Optional.empty(), Optional.of("Bearer " + UUID.randomUUID()),
+                Optional.of("Bearer " + sim.adminToken + "x"), Optional.of("Bearer"), Optional.of(sim.adminToken),
+                Optional.of("Basic " + sim.adminToken));
+        for (Optional<String> authorization : refused) {
+            for (String[] call : List.of(new String[] {"GET", "/stats", null},
+                    new String[] {"PUT", "/nodes/hn-01/containers/" + ct1, null},
+                    new String[] {"POST", "/nodes/hn-02/containers", "{\"containers\":[\"" + ct1 + "\"]}"},
+                    new String[] {"PUT", "/nodes/hn-01/fault", "{\"fault\":\"HTTP_503\"}"},
+                    new String[] {"POST", "/reset", null})) {
+                var response = sim.admin(call[0], call[1], call[2], authorization);
+                assertEquals(401, response.statusCode(), call[0] + " " + call[1] + " with " + authorization);
+                assertEquals("", response.body(), "no detail");
+            }
+        }
+        assertTrue(sim.agents.nodes().isEmpty(), "no node created");
+    }
+
+    @Test
+    void theRightTokenWorksWhateverTheSchemeCase() {
+        assertEquals(204, sim.admin("PUT", "/nodes/hn-01/containers/" + ct1, null,
+                Optional.of("bearer " + sim.adminToken)).statusCode());
+
+        assertEquals(new JsonArray(List.of(ct1)),
+                sim.stats().getJsonObject("nodes").getJsonObject("hn-01").getJsonArray("containers"));
+    }
+
+    @Test
+    void aCallThatWouldPassTheNodeLimitIsRefusedAndCreatesNothing() {
+        try (SimulatorHarness small = new SimulatorHarness(Duration.ZERO, true, true, new SimulatorLimits(2, 100))) {
+            assertEquals(204, small.admin("PUT", "/nodes/hn-01/containers/" + ct1, null).statusCode());
+            assertEquals(204, small.admin("PUT", "/nodes/hn-02/latency", "{\"millis\":5}").statusCode());
+
+            String other = UUID.randomUUID().toString();
+            var refused = small.admin("PUT", "/nodes/hn-03/containers/" + other, null);
+            assertEquals(409, refused.statusCode());
+            assertTrue(refused.body().contains("relocator.simulator.max-nodes (2)"), refused.body());
+            assertEquals(409, small.admin("PUT", "/nodes/hn-03/fault", "{\"fault\":\"HTTP_503\"}").statusCode());
+            assertEquals(404, small.soap("hn-03", AgentEnvelopes.login(SimulatorHarness.USER, small.password))
+                    .statusCode(), "nor through the Agent routes");
+
+            JsonObject nodes = small.stats().getJsonObject("nodes");
+            assertEquals(List.of("hn-01", "hn-02"), List.copyOf(nodes.fieldNames()));
+            assertFalse(nodes.encode().contains(other), "the container was not placed");
+        }
+    }
+
+    @Test
+    void aCallThatWouldPassTheContainerLimitIsRefusedAndPlacesNone() {
+        try (SimulatorHarness small = new SimulatorHarness(Duration.ZERO, true, true, new SimulatorLimits(10, 3))) {
+            String a = UUID.randomUUID().toString();
+            String b = UUID.randomUUID().toString();
+            String c = UUID.randomUUID().toString();
+            String d = UUID.randomUUID().toString();
+            assertEquals(204, small.admin("POST", "/nodes/hn-01/containers", batch(a, b)).statusCode());
+
+            var refused = small.admin("POST", "/nodes/hn-02/containers", batch(c, d));
+            assertEquals(409, refused.statusCode());
+            assertTrue(refused.body().contains("relocator.simulator.max-containers (3)"), refused.body());
+
+            JsonObject nodes = small.stats().getJsonObject("nodes");
+            assertEquals(List.of("hn-01"), List.copyOf(nodes.fieldNames()), "no node created for the refused batch");
+            assertEquals(new JsonArray(List.of(a, b).stream().sorted().toList()),
+                    nodes.getJsonObject("hn-01").getJsonArray("containers"));
+            assertEquals(204, small.admin("POST", "/nodes/hn-02/containers", batch(a, c)).statusCode(),
+                    "moving a container adds none: a and c make three");
+        }
+    }
+
+    private static String batch(String... eids) {
+        return new JsonObject().put("containers", new JsonArray(List.of(eids))).encode();
     }
 }

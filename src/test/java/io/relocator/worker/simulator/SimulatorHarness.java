@@ -21,7 +21,7 @@ import io.vertx.ext.web.Router;
  * The simulator on a bare Vert.x HTTP server on 127.0.0.1 and a free port, wired by {@link SimulatorRoutes#mount}
  * exactly as in the application, plus an HTTP client speaking to it. One event loop and one worker thread only: a
  * simulator that held a thread per call could not serve many slow calls at once here. The password is made at run
- * time, never committed.
+ * time, never committed, and so is the admin token.
  */
 final class SimulatorHarness implements AutoCloseable {
 
@@ -29,6 +29,7 @@ final class SimulatorHarness implements AutoCloseable {
     static final int SESSION_INVALID = 112;
 
     final String password = UUID.randomUUID().toString();
+    final String adminToken = UUID.randomUUID().toString();
     final SimulatedAgents agents;
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     private final HttpServer server;
@@ -40,10 +41,17 @@ final class SimulatorHarness implements AutoCloseable {
     }
 
     SimulatorHarness(Duration latency, boolean withPassword) {
+        this(latency, withPassword, true, SimulatorLimits.DEFAULT);
+    }
+
+    /** With the admin routes mounted (and {@link #adminToken} their token) or not, and these limits. */
+    SimulatorHarness(Duration latency, boolean withPassword, boolean withAdminToken, SimulatorLimits limits) {
         agents = new SimulatedAgents(new Credentials(USER, withPassword ? Optional.of(password) : Optional.empty()),
                 latency);
+        agents.setLimits(limits);
         Router router = Router.router(vertx);
-        SimulatorRoutes.mount(router, agents, SESSION_INVALID);
+        SimulatorRoutes.mount(router, agents, SESSION_INVALID,
+                withAdminToken ? Optional.of(adminToken) : Optional.empty());
         server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture());
     }
@@ -85,12 +93,19 @@ final class SimulatorHarness implements AutoCloseable {
         return new JsonObject(admin("GET", "/stats", null).body());
     }
 
+    /** An admin call with the right token. */
     HttpResponse<String> admin(String method, String path, String json) {
+        return admin(method, path, json, Optional.of("Bearer " + adminToken));
+    }
+
+    /** An admin call with this {@code Authorization} header, or none. */
+    HttpResponse<String> admin(String method, String path, String json, Optional<String> authorization) {
         HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json);
-        HttpRequest request = HttpRequest.newBuilder(uri("/simulator/admin" + path))
-                .header("Content-Type", "application/json").method(method, body).build();
-        return await(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/simulator/admin" + path))
+                .header("Content-Type", "application/json").method(method, body);
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        return await(client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     private URI uri(String path) {

@@ -10,7 +10,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Configures the application under test with a node inventory whose Agents are the built-in simulator, served over
  * real HTTP by the same application on 127.0.0.1. The nodes' password is made up for each run, so no credential is
- * committed; tests read it back from the config to look for leaks.
+ * committed; tests read it back from the config to look for leaks. So is the simulator's admin token.
  */
 public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManager {
 
@@ -42,6 +42,7 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
         config.put("relocator.simulator.enabled", "true");
         config.put("relocator.simulator.username", "root");
         config.put("relocator.simulator.password", password);
+        config.put("relocator.simulator.admin-token", UUID.randomUUID() + "-Admin");
         config.put("relocator.simulator.latency", "PT0.3S");
         config.put("relocator.concurrency.per-target-node", Integer.toString(PER_TARGET_BOUND));
         config.put("relocator.scheduler.max-queued-per-node", Integer.toString(MAX_QUEUED_PER_NODE));

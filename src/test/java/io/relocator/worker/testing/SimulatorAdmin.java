@@ -9,16 +9,29 @@ import java.net.http.HttpResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The simulator's admin view over HTTP: place containers, inject faults, read what the simulated Agents saw. */
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The simulator's admin view over HTTP: place containers, inject faults, read what the simulated Agents saw. Every
+ * call carries the simulator's admin token ({@code relocator.simulator.admin-token}).
+ */
 public final class SimulatorAdmin {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
+    private final String authorization;
 
+    /** The simulator of the application under test in this JVM, with the admin token of its configuration. */
     public SimulatorAdmin(int port) {
+        this(port, ConfigProvider.getConfig().getValue("relocator.simulator.admin-token", String.class));
+    }
+
+    /** The simulator on this port of 127.0.0.1, whose admin token is this one. */
+    public SimulatorAdmin(int port, String adminToken) {
         this.base = "http://127.0.0.1:" + port + "/simulator/admin";
+        this.authorization = "Bearer " + adminToken;
     }
 
     public void placeContainer(String node, String containerId) {
@@ -77,7 +90,8 @@ public final class SimulatorAdmin {
 
     private String call(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.header("Authorization", authorization).build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new AssertionError("simulator admin answered " + response.statusCode() + ": " + response.body());
             }

@@ -37,23 +37,10 @@ class MigrationRunnerTest {
 
     final MutableClock clock = new MutableClock(T0);
     final ScriptedAgent agent = new ScriptedAgent();
-    final List<MigrationEvent> published = new ArrayList<>();
+    final RecordingSink sink = new RecordingSink();
+    final List<MigrationEvent> published = sink.published;
     /** The packet id each STARTED event's in-flight mark was given. */
-    final List<String> markedPackets = new ArrayList<>();
-    final EventSink sink = new EventSink() {
-        @Override
-        public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
-            published.add(started);
-            markedPackets.add(packetId);
-            return Uni.createFrom().voidItem();
-        }
-
-        @Override
-        public Uni<Void> ended(MigrationEvent terminal) {
-            published.add(terminal);
-            return Uni.createFrom().voidItem();
-        }
-    };
+    final List<String> markedPackets = sink.markedPackets;
     final MigrationRunner runner = new MigrationRunner(agent, clock, new RetryPolicy(3, Duration.ofSeconds(1),
             Duration.ofSeconds(10), Duration.ofMinutes(30), Set.of(409)),
             new Reconciliation(Duration.ofMillis(1), DEADLINE, GRACE, RECEIVE_TIMEOUT), new SplittableRandom(7),

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import io.relocator.worker.domain.AttemptHistory;
 import io.relocator.worker.domain.CircuitBreakers;
-import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationOptions;
 import io.relocator.worker.domain.MigrationRequest;
@@ -29,6 +27,7 @@ import io.relocator.worker.domain.MigrationStatus;
 import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.Priority;
 import io.relocator.worker.domain.Reconciliation;
+import io.relocator.worker.domain.RecordingSink;
 import io.relocator.worker.domain.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 
@@ -45,20 +44,8 @@ class AgentTimingRaceTest {
     static final Duration MIGRATION = Duration.ofMillis(1_500);
 
     private final String container = UUID.randomUUID().toString();
-    private final List<MigrationEvent> published = new CopyOnWriteArrayList<>();
-    private final EventSink sink = new EventSink() {
-        @Override
-        public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
-            published.add(started);
-            return Uni.createFrom().voidItem();
-        }
-
-        @Override
-        public Uni<Void> ended(MigrationEvent terminal) {
-            published.add(terminal);
-            return Uni.createFrom().voidItem();
-        }
-    };
+    private final RecordingSink sink = new RecordingSink();
+    private final List<MigrationEvent> published = sink.published;
     private SimulatorHarness sim;
     private MigrationRunner runner;
 

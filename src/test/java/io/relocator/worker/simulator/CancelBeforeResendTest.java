@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import io.relocator.worker.domain.AttemptHistory;
 import io.relocator.worker.domain.CircuitBreakers;
-import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationOptions;
 import io.relocator.worker.domain.MigrationRequest;
@@ -29,6 +27,7 @@ import io.relocator.worker.domain.MigrationStatus;
 import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.Priority;
 import io.relocator.worker.domain.Reconciliation;
+import io.relocator.worker.domain.RecordingSink;
 import io.relocator.worker.domain.RetryPolicy;
 import io.vertx.core.json.JsonObject;
 import io.smallrye.mutiny.Uni;
@@ -48,22 +47,9 @@ class CancelBeforeResendTest {
     static final Duration UNSEEN = Duration.ofSeconds(30);
 
     private final String container = UUID.randomUUID().toString();
-    private final List<MigrationEvent> published = new CopyOnWriteArrayList<>();
-    private final List<String> markedPackets = new CopyOnWriteArrayList<>();
-    private final EventSink sink = new EventSink() {
-        @Override
-        public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
-            published.add(started);
-            markedPackets.add(packetId);
-            return Uni.createFrom().voidItem();
-        }
-
-        @Override
-        public Uni<Void> ended(MigrationEvent terminal) {
-            published.add(terminal);
-            return Uni.createFrom().voidItem();
-        }
-    };
+    private final RecordingSink sink = new RecordingSink();
+    private final List<MigrationEvent> published = sink.published;
+    private final List<String> markedPackets = sink.markedPackets;
     private SimulatorHarness sim;
     private MigrationRunner runner;
 

@@ -26,6 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -41,6 +42,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.Quarkus;
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.RequestMark;
@@ -76,13 +78,17 @@ public class OutcomeStore {
     private final Map<String, Object> kafka;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Admin admin;
+    private final KafkaClientMeters clientMeters;
+    private KafkaClientMetrics consumerMeters;
+    private KafkaClientMetrics adminMeters;
     private Thread follower;
     private volatile boolean running;
     private Instant nextSweep;
 
     @Inject
     public OutcomeStore(ObjectMapper json, Clock clock, RelocatorConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka, KafkaClientMeters clientMeters) {
+        this.clientMeters = clientMeters;
         this.json = json.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
         this.clock = clock;
         this.topic = config.topics().outcomes();
@@ -275,7 +281,12 @@ public class OutcomeStore {
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "relocator-outcome-store");
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        admin = Admin.create(ClientSettings.of(kafka, AdminClientConfig.configNames()));
+        consumerMeters = clientMeters.bind(consumer);
+        Map<String, Object> adminSettings = ClientSettings.of(kafka, AdminClientConfig.configNames());
+        adminSettings.put(AdminClientConfig.CLIENT_ID_CONFIG, "relocator-outcome-store-admin");
+        AdminClient created = AdminClient.create(adminSettings);
+        adminMeters = clientMeters.bind(created);
+        admin = created;
         running = true;
         nextSweep = clock.instant().plus(SWEEP_EVERY);
         follower = new Thread(this::follow, "relocator-outcome-store");
@@ -323,7 +334,9 @@ public class OutcomeStore {
             Quarkus.asyncExit(1);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+            consumerMeters.close();
             admin.close(Duration.ofSeconds(5));
+            adminMeters.close();
         }
     }
 

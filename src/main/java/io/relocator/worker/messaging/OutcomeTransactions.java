@@ -36,6 +36,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -92,8 +93,11 @@ public class OutcomeTransactions {
     private final DistributionSummary batchSizes;
     private Map<String, Object> producerSettings;
     private KafkaProducer<byte[], byte[]> producer;
+    private KafkaClientMetrics producerMeters;
     /** Writes what must be durable before an Agent call, outside transactions (see {@link #writeNow}). */
     private KafkaProducer<byte[], byte[]> immediate;
+    private KafkaClientMetrics immediateMeters;
+    private final KafkaClientMeters clientMeters;
     private String instanceId;
     private Thread committer;
     private volatile boolean running;
@@ -102,7 +106,8 @@ public class OutcomeTransactions {
 
     @Inject
     public OutcomeTransactions(OutcomeStore store, DeadLetterRecords deadLetters, RelocatorConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock, MeterRegistry registry) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock, MeterRegistry registry, KafkaClientMeters clientMeters) {
+        this.clientMeters = clientMeters;
         this.commits = Timer.builder("relocator.transactions.commit")
                 .description("Kafka transactions committed: from the first record sent to the commit").register(registry);
         this.batchSizes = DistributionSummary.builder("relocator.transactions.batch")
@@ -134,6 +139,7 @@ public class OutcomeTransactions {
         direct.put(ProducerConfig.LINGER_MS_CONFIG, 0); // an Agent call waits for each of these writes
         direct.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-marks-" + instanceId);
         immediate = new KafkaProducer<>(direct, new ByteArraySerializer(), new ByteArraySerializer());
+        immediateMeters = clientMeters.bind(immediate);
         settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, instanceId);
         settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactions().timeout().toMillis());
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-transactions-" + instanceId);
@@ -160,7 +166,9 @@ public class OutcomeTransactions {
         }
         queue.forEach(unit -> unit.committed().completeExceptionally(OutcomeDropped.stopping()));
         producer.close(Duration.ofSeconds(5));
+        producerMeters.close();
         immediate.close(Duration.ofSeconds(5));
+        immediateMeters.close();
     }
 
     /**
@@ -439,6 +447,7 @@ public class OutcomeTransactions {
     private boolean replaceProducer(List<TransactionUnit> live, KafkaException cause) {
         LOG.warnf("Replacing the transactional producer, which cannot abort after %s", cause.toString());
         producer.close(Duration.ZERO);
+        producerMeters.close();
         try {
             producer = transactionalProducer();
             return true;
@@ -459,6 +468,7 @@ public class OutcomeTransactions {
         KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(producerSettings, new ByteArraySerializer(),
                 new ByteArraySerializer());
         retryWhileTimingOut("initialising transactions", created::initTransactions);
+        producerMeters = clientMeters.bind(created);
         return created;
     }
 

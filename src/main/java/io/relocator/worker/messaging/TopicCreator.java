@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.StartupEvent;
 import io.relocator.worker.config.RelocatorConfig;
 import io.smallrye.common.annotation.Identifier;
@@ -41,13 +43,17 @@ public class TopicCreator {
     private static final Logger LOG = Logger.getLogger(TopicCreator.class);
 
     void prepareTopics(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start,
-            RelocatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka)
+            RelocatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            KafkaClientMeters clientMeters)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (!config.worker().enabled()) {
             return;
         }
         TopicCheck check = TopicCheck.of(config);
-        try (Admin admin = Admin.create(adminSettings(kafka))) {
+        Map<String, Object> settings = adminSettings(kafka);
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "relocator-topics");
+        try (AdminClient admin = AdminClient.create(settings);
+                KafkaClientMetrics meters = clientMeters.bind(admin)) {
             if (config.topics().create()) {
                 createMissing(admin, config.topics(), config.idempotencyWindow());
             }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.relocator.worker.config.RelocatorConfig;
@@ -140,7 +141,7 @@ class OutcomeStoreTest {
 
     @BeforeEach
     void newStore() {
-        store = new OutcomeStore(json, clock, config, kafka);
+        store = new OutcomeStore(json, clock, config, kafka, new KafkaClientMeters(new SimpleMeterRegistry()));
     }
 
     @AfterEach

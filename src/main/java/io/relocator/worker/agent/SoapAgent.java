@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.apache.cxf.BusFactory;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkiverse.cxf.CXFClientData;
 import io.quarkiverse.cxf.CXFClientInfo;
 import io.quarkiverse.cxf.CxfConfig;
@@ -54,10 +55,11 @@ public class SoapAgent implements AgentPort {
     private final Map<String, NodeSession> sessions;
     /** Every failure's text comes from an Agent or the transport: an Agent may repeat the password it was sent. */
     private final SecretScrubber scrubber;
+    private final AgentCallTimers timers;
 
     @Inject
-    SoapAgent(RelocatorConfig config, NodeInventory inventory, Vertx vertx, CxfConfig cxf) {
-        this(config.agent(), inventory.nodes(), AgentClients.build(new AgentClientBuilder(vertx,
+    SoapAgent(RelocatorConfig config, NodeInventory inventory, Vertx vertx, CxfConfig cxf, MeterRegistry registry) {
+        this(config.agent(), inventory.nodes(), registry, AgentClients.build(new AgentClientBuilder(vertx,
                 BusFactory.getDefaultBus(), config.agent(), config.concurrency().perSourceNode(),
                 key -> clientInfo(cxf, vertx, key), cxf.client().workerDispatchTimeout(),
                 PayloadLogging.from(cxf.logging()), SecretScrubber.knownPasswords(config.agent(), inventory.nodes())),
@@ -65,7 +67,9 @@ public class SoapAgent implements AgentPort {
     }
 
     /** For tests and for wiring without CDI: clients built by {@link AgentClients#build}. */
-    public SoapAgent(RelocatorConfig.Agent settings, Map<String, RelocatorConfig.Node> nodes, AgentClients clients) {
+    public SoapAgent(RelocatorConfig.Agent settings, Map<String, RelocatorConfig.Node> nodes, MeterRegistry registry,
+            AgentClients clients) {
+        this.timers = new AgentCallTimers(registry);
         this.nodes = Map.copyOf(nodes);
         this.sessionInvalidCodes = List.copyOf(settings.sessionInvalidCodes());
         this.clients = clients;
@@ -103,9 +107,9 @@ public class SoapAgent implements AgentPort {
                             : call.targetNode())));
         }
         AgentPortType port = clients.client(call.sourceNode()).port();
-        return withSession(call.sourceNode(), true, session -> AgentCalls.<MigrateV2VResponse> call(
-                handler -> port.migrateV2VAsync(requests.migrateV2V(call, target),
-                        requests.migrationHeader(session, call.packetId()), handler)))
+        return withSession(call.sourceNode(), true, session -> timed(call.sourceNode(), AgentCallTimers.MIGRATE_V2V,
+                AgentCalls.<MigrateV2VResponse> call(handler -> port.migrateV2VAsync(requests.migrateV2V(call, target),
+                        requests.migrationHeader(session, call.packetId()), handler))))
                 .map(ignored -> AgentOutcome.completed())
                 .onFailure().recoverWithItem(failure -> AgentOutcome.failed(
                         classify(failure, call.sourceNode())));
@@ -119,8 +123,8 @@ public class SoapAgent implements AgentPort {
                     new MigrationError(ErrorCode.UNKNOWN_NODE, "node not in the inventory", false, null, node)));
         }
         AgentPortType port = clients.client(node).port();
-        return withSession(node, true, session -> AgentCalls.<GetInfoResponse> call(
-                handler -> port.getInfoAsync(requests.getInfo(containerId), requests.getInfoHeader(session), handler)))
+        return withSession(node, true, session -> timed(node, AgentCallTimers.GET_INFO, AgentCalls.<GetInfoResponse> call(
+                handler -> port.getInfoAsync(requests.getInfo(containerId), requests.getInfoHeader(session), handler))))
                 .map(response -> presence(node, containerId, response))
                 .onFailure().recoverWithItem(failure -> ContainerPresence.unknown(node, containerId,
                         classify(failure, node)));
@@ -138,8 +142,8 @@ public class SoapAgent implements AgentPort {
                     new MigrationError(ErrorCode.UNKNOWN_NODE, "node not in the inventory", false, null, node)));
         }
         AgentPortType port = clients.client(node).port();
-        return withSession(node, true, session -> AgentCalls.<CancelResponse> call(
-                handler -> port.cancelAsync(requests.cancel(packetId), requests.cancelHeader(session), handler)))
+        return withSession(node, true, session -> timed(node, AgentCallTimers.CANCEL, AgentCalls.<CancelResponse> call(
+                handler -> port.cancelAsync(requests.cancel(packetId), requests.cancelHeader(session), handler))))
                 .map(ignored -> CancelOutcome.cancelled())
                 .onFailure().recoverWithItem(failure -> {
                     MigrationError error = classify(failure, node);
@@ -161,8 +165,15 @@ public class SoapAgent implements AgentPort {
 
     private Uni<String> login(String node) {
         AgentPortType port = clients.client(node).port();
-        return AgentCalls.<LoginResponse> call(handler -> port.loginAsync(requests.login(nodes.get(node)), handler))
+        return timers.timed(node, AgentCallTimers.LOGIN, failure -> OutcomeClassifier.classifyLogin(
+                OutcomeClassifier.unwrap(failure), node), AgentCalls.<LoginResponse> call(
+                        handler -> port.loginAsync(requests.login(nodes.get(node)), handler)))
                 .map(LoginResponse::getSessionId);
+    }
+
+    /** {@code call} to {@code node}'s Agent, timed by operation and outcome (see {@link AgentCallTimers}). */
+    private <T> Uni<T> timed(String node, String operation, Uni<T> call) {
+        return timers.timed(node, operation, failure -> OutcomeClassifier.classify(failure, node), call);
     }
 
     /** The one way a failure becomes a MigrationError here: classified, then scrubbed of every known password. */

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.apache.cxf.BusFactory;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.relocator.worker.config.RelocatorConfig;
 import io.vertx.core.Vertx;
 
@@ -20,7 +21,7 @@ final class WorkerAgentClients implements AutoCloseable {
     WorkerAgentClients(Vertx vertx, RelocatorConfig.Agent settings, Map<String, RelocatorConfig.Node> nodes) {
         clients = AgentClients.build(new AgentClientBuilder(vertx, BusFactory.getDefaultBus(), settings, 4,
                 key -> null, 30_000), nodes);
-        agent = new SoapAgent(settings, nodes, clients);
+        agent = new SoapAgent(settings, nodes, new SimpleMeterRegistry(), clients);
     }
 
     @Override

@@ -61,6 +61,15 @@ class OperatorMetricsTest extends FlowTestSupport {
         assertSample(metrics, "kafka_producer_record_send_total", Map.of("client_id", "relocator-marks-" + INSTANCE));
         assertSample(metrics, "kafka_consumer_", Map.of("client_id", "relocator-outcome-store"));
         assertSample(metrics, "kafka_admin_client_", Map.of("client_id", "relocator-outcome-store-admin"));
+        // Agent calls, with a histogram
+        assertSample(metrics, "relocator_agent_calls_seconds_count",
+                Map.of("node", "hn-01", "operation", "migrate_v2v", "outcome", "ok"));
+        assertSample(metrics, "relocator_agent_calls_seconds_bucket",
+                Map.of("node", "hn-01", "operation", "migrate_v2v", "outcome", "ok", "le", "+Inf"));
+        assertSample(metrics, "relocator_agent_calls_seconds_count",
+                Map.of("node", "hn-02", "operation", "migrate_v2v", "outcome", "agent_error"));
+        assertSample(metrics, "relocator_agent_calls_seconds_count",
+                Map.of("node", "hn-01", "operation", "login", "outcome", "ok"));
     }
 
     private String scrape() throws Exception {

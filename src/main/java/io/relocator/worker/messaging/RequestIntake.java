@@ -60,13 +60,15 @@ public class RequestIntake {
     private final ParkedRecords parking;
     private final KeyMismatches keys;
     private final Clock clock;
+    private final EndedMigrationMeters endedMeters;
     private final Map<ConsumedRecord, Instant> unacknowledged = new ConcurrentHashMap<>();
     /** requestIds being handled here (waiting, running, between attempts), with the partition they were read from. */
     private final Map<String, TopicPartition> active = new ConcurrentHashMap<>();
 
     public RequestIntake(RequestParser parser, MigrationScheduler scheduler, MigrationRunner runner,
             OutcomeTransactions transactions, OutcomeStore store, EventRecords events, DeadLetterRecords deadLetters,
-            ParkedRecords parking, KeyMismatches keys, Clock clock) {
+            ParkedRecords parking, KeyMismatches keys, Clock clock, EndedMigrationMeters endedMeters) {
+        this.endedMeters = endedMeters;
         this.parser = parser;
         this.scheduler = scheduler;
         this.runner = runner;
@@ -269,7 +271,8 @@ public class RequestIntake {
         int partition = record.partition().partition();
         return complete(record, List.of(events.of(terminal, fallbackKey), store.record(partition, mark),
                 store.inFlightCleared(partition, terminal.requestId())), List.of(mark))
-                .invoke(() -> acknowledge(record));
+                .invoke(() -> acknowledge(record))
+                .invoke(() -> endedMeters.ended(terminal));
     }
 
     /** Writes the record's outcome, and commits its offset, in one transaction. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -34,10 +35,15 @@ class OperatorMetricsTest extends FlowTestSupport {
 
     /** relocator.instance-id in the test profile. */
     private static final String INSTANCE = "relocator-test";
+    private static final Map<String, String> COMPLETED = Map.of("status", "COMPLETED", "code", "none");
+    private static final Map<String, String> REFUSED = Map.of("status", "FAILED", "code", "AGENT_ERROR");
 
     @Test
     void aBatchLeavesEveryDocumentedMetricWithItsTags() throws Exception {
         SimulatorAdmin simulator = new SimulatorAdmin(port);
+        String before = scrape();
+        double completedBefore = countOf(before, COMPLETED);
+        double refusedBefore = countOf(before, REFUSED);
         Map<String, String> containerOf = new HashMap<>();
         try (RequestPublisher requests = new RequestPublisher(bootstrap)) {
             for (int i = 0; i < 3; i++) {
@@ -55,7 +61,9 @@ class OperatorMetricsTest extends FlowTestSupport {
         Map<String, List<PublishedEvent>> events = eventsFor(bootstrap, containerOf.keySet());
         assertEquals(containerOf.size(), events.size(), "every request ended");
 
-        String metrics = scrape();
+        // counted once each terminal event is committed, which the events' readers may see first
+        String metrics = Awaitility.await().atMost(WAIT).until(this::scrape,
+                scraped -> countOf(scraped, COMPLETED) >= completedBefore + 3 && countOf(scraped, REFUSED) >= refusedBefore + 1);
         // the worker's own Kafka clients (the connector's are Quarkus's)
         assertSample(metrics, "kafka_producer_record_send_total", Map.of("client_id", "relocator-transactions-" + INSTANCE));
         assertSample(metrics, "kafka_producer_record_send_total", Map.of("client_id", "relocator-marks-" + INSTANCE));
@@ -70,6 +78,11 @@ class OperatorMetricsTest extends FlowTestSupport {
                 Map.of("node", "hn-02", "operation", "migrate_v2v", "outcome", "agent_error"));
         assertSample(metrics, "relocator_agent_calls_seconds_count",
                 Map.of("node", "hn-01", "operation", "login", "outcome", "ok"));
+        // migrations by outcome, and how long they took
+        assertSample(metrics, "relocator_migrations_ended_total", COMPLETED);
+        assertSample(metrics, "relocator_migrations_ended_total", REFUSED);
+        assertSample(metrics, "relocator_migrations_duration_seconds_bucket", Map.of("status", "COMPLETED", "le", "+Inf"));
+        assertSample(metrics, "relocator_migrations_duration_seconds_count", Map.of("status", "FAILED"));
     }
 
     private String scrape() throws Exception {
@@ -78,11 +91,20 @@ class OperatorMetricsTest extends FlowTestSupport {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** relocator_migrations_ended_total with {@code tags}, 0 before the first. */
+    private static double countOf(String metrics, Map<String, String> tags) {
+        return metrics.lines().filter(line -> line.startsWith("relocator_migrations_ended_total{") && hasAll(line, tags))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
+    private static boolean hasAll(String line, Map<String, String> tags) {
+        return tags.entrySet().stream().allMatch(tag -> line.contains(tag.getKey() + "=\"" + tag.getValue() + "\""));
+    }
+
     /** Some sample whose name starts with {@code namePrefix} carries every one of {@code tags}. */
     private static void assertSample(String metrics, String namePrefix, Map<String, String> tags) {
         boolean found = metrics.lines().filter(line -> line.startsWith(namePrefix))
-                .anyMatch(line -> tags.entrySet().stream()
-                        .allMatch(tag -> line.contains(tag.getKey() + "=\"" + tag.getValue() + "\"")));
+                .anyMatch(line -> hasAll(line, tags));
         assertTrue(found, () -> "no " + namePrefix + "* sample with " + tags + " in /q/metrics; its "
                 + namePrefix + " lines: " + metrics.lines().filter(line -> line.startsWith(namePrefix)).limit(20).toList());
     }

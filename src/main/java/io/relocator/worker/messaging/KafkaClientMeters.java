@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 /**
- * Publishes the metrics of the Kafka clients the worker builds itself (the connector's own are bound by Quarkus):
+ * Publishes the metrics of the Kafka clients the worker builds itself (not the connector's channels):
  * Micrometer's {@link KafkaClientMetrics}, {@code kafka_producer_*}, {@code kafka_consumer_*} and {@code kafka_admin_*}
  * tagged with the client's {@code client.id}. Whoever closes a client closes what {@code bind} returned right after it,
  * which takes its meters away. Every method runs on the caller's thread, any thread.

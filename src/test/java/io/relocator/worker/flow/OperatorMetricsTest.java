@@ -62,9 +62,9 @@ class OperatorMetricsTest extends FlowTestSupport {
         assertEquals(containerOf.size(), events.size(), "every request ended");
 
         // counted once each terminal event is committed, which the events' readers may see first
-        String metrics = Awaitility.await().atMost(WAIT).until(this::scrape,
+        String metrics = Awaitility.await("relocator_migrations_ended_total counting the batch").atMost(WAIT).until(this::scrape,
                 scraped -> countOf(scraped, COMPLETED) >= completedBefore + 3 && countOf(scraped, REFUSED) >= refusedBefore + 1);
-        // the worker's own Kafka clients (the connector's are Quarkus's)
+        // the Kafka clients the worker builds itself
         assertSample(metrics, "kafka_producer_record_send_total", Map.of("client_id", "relocator-transactions-" + INSTANCE));
         assertSample(metrics, "kafka_producer_record_send_total", Map.of("client_id", "relocator-marks-" + INSTANCE));
         assertSample(metrics, "kafka_consumer_", Map.of("client_id", "relocator-outcome-store"));

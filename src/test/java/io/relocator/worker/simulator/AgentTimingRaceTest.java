@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +16,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import io.relocator.worker.domain.AttemptHistory;
-import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationOptions;
 import io.relocator.worker.domain.MigrationRequest;
@@ -26,9 +23,7 @@ import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.MigrationStatus;
 import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.Priority;
-import io.relocator.worker.domain.Reconciliation;
 import io.relocator.worker.domain.RecordingSink;
-import io.relocator.worker.domain.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -55,13 +50,8 @@ class AgentTimingRaceTest {
         sim.agents.setDefaultTiming(new AgentTiming(WINDOW, true));
         sim.agents.placeContainer("hn-01", container);
         sim.agents.node("hn-02");
-        Clock clock = Clock.systemUTC();
-        runner = new MigrationRunner(new HttpAgentPort(sim), clock,
-                new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMinutes(1), java.util.Set.of()),
-                // grace (1 s) longer than the window (400 ms); deadline and receive timeout far past the migration
-                new Reconciliation(Duration.ofMillis(50), Duration.ofSeconds(20), Duration.ofSeconds(1),
-                        Duration.ofSeconds(30)),
-                new SplittableRandom(1), new CircuitBreakers(5, Duration.ofSeconds(30), Duration.ofMinutes(5), clock));
+        // grace (1 s) longer than the window (400 ms); deadline and receive timeout far past the migration
+        runner = HttpAgentPort.runnerOver(sim);
     }
 
     @AfterEach

@@ -3,18 +3,26 @@ package io.relocator.worker.simulator;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.relocator.worker.domain.AgentOutcome;
 import io.relocator.worker.domain.AgentPort;
 import io.relocator.worker.domain.CancelOutcome;
+import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.ContainerPresence;
 import io.relocator.worker.domain.ErrorCode;
 import io.relocator.worker.domain.MigrationCall;
 import io.relocator.worker.domain.MigrationError;
+import io.relocator.worker.domain.MigrationRunner;
+import io.relocator.worker.domain.Reconciliation;
+import io.relocator.worker.domain.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -25,6 +33,20 @@ import io.smallrye.mutiny.Uni;
  * refused, anything else unanswered, as {@code SoapAgent} does.
  */
 final class HttpAgentPort implements AgentPort {
+
+    /**
+     * The real {@link MigrationRunner} over this port to {@code sim}, with settings for races of a second or so:
+     * 3 attempts 10 ms apart, reconciliation every 50 ms with a 1 s grace period, a 20 s deadline and a 30 s receive
+     * timeout (far past the simulated migrations), and a circuit that does not open within a test.
+     */
+    static MigrationRunner runnerOver(SimulatorHarness sim) {
+        Clock clock = Clock.systemUTC();
+        return new MigrationRunner(new HttpAgentPort(sim), clock,
+                new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMinutes(1), Set.of()),
+                new Reconciliation(Duration.ofMillis(50), Duration.ofSeconds(20), Duration.ofSeconds(1),
+                        Duration.ofSeconds(30)),
+                new SplittableRandom(1), new CircuitBreakers(5, Duration.ofSeconds(30), Duration.ofMinutes(5), clock));
+    }
 
     private final SimulatorHarness sim;
     private final Map<String, String> sessions = new ConcurrentHashMap<>();

@@ -30,7 +30,7 @@ public interface RelocatorConfig {
      */
     Map<String, Integer> migrationTypes();
 
-    /** The local scheduler. */
+    /** The fleet's scheduler (one process holds the role). */
     Scheduler scheduler();
 
     /** Trying again after failures where the Agent certainly did not start the migration. */
@@ -153,31 +153,34 @@ public interface RelocatorConfig {
         @WithDefault("4")
         int perSourceNode();
 
-        /** Migrations at once in this worker process, all nodes together. */
+        /**
+         * Agent calls at once in this worker process, all nodes together: a per-process cap on calls. Grants of the
+         * fleet's scheduler beyond it wait in the process for a call to end (they keep their slots meanwhile).
+         */
         @WithDefault("1000")
         int maxInFlight();
+
+        /** Migrations at once in the whole fleet of workers, all processes together; unset: no fleet-wide limit. */
+        OptionalInt clusterMax();
     }
 
-    /** What the scheduler keeps locally. */
+    /** The fleet's scheduler: one worker process at a time holds the role and counts every bound for all of them. */
     interface Scheduler {
         /**
-         * Accepted requests that may wait locally for a slot, all nodes together. Past it, a request that can start at
-         * once is still taken and any other is handed off to the parking topic; the worker stops reading from Kafka
-         * only while it also runs {@code max-in-flight} migrations (nothing could start anyway).
+         * Requests the scheduler holds waiting for a slot, fleet-wide. Past it, the scheduler stops reading new
+         * requests from its inbox (they wait there, durably, in order) while it still takes every release: nothing is
+         * dropped and no slot is lost.
          */
-        @WithDefault("1000")
-        int maxQueued();
+        @WithDefault("100000")
+        int maxWaiting();
 
         /**
-         * Requests that may wait locally for one target node. Past it, that node's further requests are handed off to
-         * the parking topic and read back as its capacity frees, so one saturated node cannot fill the local queue.
+         * How soon after the process holding the scheduling role dies another one takes it over and new migrations
+         * start again. The scheduler's consumer group uses half of it as its session timeout (at least 6 s, the
+         * broker's usual minimum); the rest covers the rebalance, fencing the old scheduler and reading the state back.
          */
-        @WithDefault("100")
-        int maxQueuedPerNode();
-
-        /** How long a parked request stays parked before it is offered again, unless its node has room before. */
-        @WithDefault("30s")
-        Duration parkDelay();
+        @WithDefault("15s")
+        Duration failoverTimeout();
 
         /**
          * How long a waiting request takes to count as the next priority class up ({@code low} as {@code normal},
@@ -272,9 +275,21 @@ public interface RelocatorConfig {
         @WithDefault("migration-requests-dlq")
         String deadLetter();
 
-        /** The worker's own topic for requests whose target node's share of the local queue is full. */
-        @WithDefault("migration-requests-parked")
-        String parked();
+        /**
+         * The scheduler's inbox: two partitions, not compacted, kept for {@code relocator.idempotency-window}. Partition 0
+         * holds the requests handed to the scheduler (in the order they were handed off), partition 1 the releases of
+         * slots; only the owner of a request's partition writes about it.
+         */
+        @WithDefault("relocator-sched-inbox")
+        String schedulerInbox();
+
+        /**
+         * The scheduler's state: one partition, compacted, written only by the process holding the scheduling role:
+         * each request waiting, granted (with its grant epoch) or ending, and the scheduler's inbox positions. Every
+         * worker follows it to run the grants of its own partitions.
+         */
+        @WithDefault("relocator-sched-state")
+        String schedulerState();
 
         /**
          * The worker's own outcome store: a compacted topic, partitioned like the requests, keyed by requestId, that
@@ -288,8 +303,8 @@ public interface RelocatorConfig {
         boolean create();
 
         /**
-         * Partitions of each topic the worker creates. The parking and outcome topics always get as many as the
-         * requests topic has (they are read partition by partition alongside it).
+         * Partitions of each topic the worker creates. The outcome topic always gets as many as the requests topic has
+         * (it is read partition by partition alongside it); the scheduler's inbox has two, its state one.
          */
         @WithDefault("6")
         int partitions();

@@ -18,8 +18,6 @@ import io.relocator.worker.domain.AgentPort;
 import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.ConcurrencyBounds;
 import io.relocator.worker.domain.MigrationRunner;
-import io.relocator.worker.domain.MigrationScheduler;
-import io.relocator.worker.domain.PriorityOrder;
 import io.relocator.worker.domain.Reconciliation;
 import io.relocator.worker.domain.RetryPolicy;
 import io.relocator.worker.domain.RequestParser;
@@ -44,15 +42,8 @@ public class WorkerWiring {
     ConcurrencyBounds concurrencyBounds(RelocatorConfig config, NodeInventory inventory) {
         RelocatorConfig.Concurrency c = config.concurrency();
         return new ConcurrencyBounds(c.perTargetNode(), c.perSourceNode(), c.maxInFlight(),
-                config.scheduler().maxQueued(), config.scheduler().maxQueuedPerNode(),
                 perNode(inventory, node -> node.maxIncoming().isPresent() ? node.maxIncoming().getAsInt() : null),
                 perNode(inventory, node -> node.maxOutgoing().isPresent() ? node.maxOutgoing().getAsInt() : null));
-    }
-
-    @Produces
-    @Singleton
-    MigrationScheduler migrationScheduler(ConcurrencyBounds bounds, RelocatorConfig config, Clock clock) {
-        return new MigrationScheduler(bounds, new PriorityOrder(config.scheduler().priorityAging(), clock));
     }
 
     @Produces

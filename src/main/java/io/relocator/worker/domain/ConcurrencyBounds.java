@@ -3,19 +3,17 @@ package io.relocator.worker.domain;
 import java.util.Map;
 
 /**
- * The limits the scheduler enforces: per target node (incoming), per source node (outgoing), per process, and how
- * many accepted requests may wait locally, in all and for one target node. Per-node overrides replace the defaults
- * for the nodes they name.
+ * The limits on migrations at once: per target node (incoming) and per source node (outgoing), which the fleet's
+ * scheduler holds for every worker process together, and per process ({@code maxInFlight}, a cap on Agent calls each
+ * process applies to itself). Per-node overrides replace the defaults for the nodes they name.
  */
-public record ConcurrencyBounds(int perTargetNode, int perSourceNode, int maxInFlight, int maxQueued,
-        int maxQueuedPerNode, Map<String, Integer> maxIncoming, Map<String, Integer> maxOutgoing) {
+public record ConcurrencyBounds(int perTargetNode, int perSourceNode, int maxInFlight,
+        Map<String, Integer> maxIncoming, Map<String, Integer> maxOutgoing) {
 
     public ConcurrencyBounds {
         requirePositive(perTargetNode, "per-target-node");
         requirePositive(perSourceNode, "per-source-node");
         requirePositive(maxInFlight, "max-in-flight");
-        requirePositive(maxQueued, "max-queued");
-        requirePositive(maxQueuedPerNode, "max-queued-per-node");
         maxIncoming = Map.copyOf(maxIncoming);
         maxOutgoing = Map.copyOf(maxOutgoing);
     }

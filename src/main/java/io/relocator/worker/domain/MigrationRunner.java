@@ -87,6 +87,14 @@ public final class MigrationRunner {
     }
 
     /**
+     * A request whose {@code notAfter} passed while it waited for slots (the fleet's scheduler decided so): it ends
+     * EXPIRED without an Agent call. Completes on the thread that makes its terminal event durable.
+     */
+    public Uni<NextStep> expire(MigrationRequest request, EventSink events) {
+        return fail(request, AttemptHistory.NONE, expired(AttemptHistory.NONE), events);
+    }
+
+    /**
      * The source's circuit is open: wait without an attempt (and without a slot), unless the wait would pass the
      * request's notAfter (EXPIRED) or the longest wait for a circuit (UNREACHABLE, retryable: nothing was sent).
      */

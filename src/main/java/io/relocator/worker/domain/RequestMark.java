@@ -3,11 +3,11 @@ package io.relocator.worker.domain;
 import java.time.Instant;
 
 /**
- * What the worker remembers of a requestId (in its outcome store): an attempt was in flight, or the request ended.
- * A redelivered request is resumed from its mark: an ended one never runs again, an in-flight one is reconciled with
- * the Agents before anything is sent again.
+ * What the worker remembers of a requestId (in its outcome store): it was handed to the fleet's scheduler, an attempt
+ * was in flight, or the request ended. A redelivered request with any mark is not handed off again; a grant of an ended
+ * one never runs again; a grant of an in-flight one is reconciled with the Agents before anything is sent again.
  *
- * @param attempt    the attempt in flight, or the attempts made in total
+ * @param attempt    the attempt in flight, or the attempts made in total; 0 when handed off
  * @param firstStart when the first attempt began; null when the Agent was never called
  * @param at         when the mark was written
  * @param packetId   in flight: the packet id the attempt was sent with (for {@code system/cancel}); null when ended,
@@ -16,8 +16,14 @@ import java.time.Instant;
 public record RequestMark(String requestId, Stage stage, int attempt, Instant receivedAt, Instant firstStart,
         Instant at, String packetId) {
 
+    /** In the order a request goes through them: a mark never moves back. */
     public enum Stage {
-        IN_FLIGHT, ENDED
+        HANDED_OFF, IN_FLIGHT, ENDED
+    }
+
+    /** The request was handed to the fleet's scheduler (its record's offset committed with this mark). */
+    public static RequestMark handedOff(MigrationRequest request, Instant at) {
+        return new RequestMark(request.requestId(), Stage.HANDED_OFF, 0, request.receivedAt(), null, at, null);
     }
 
     public static RequestMark inFlight(MigrationEvent started, Instant firstStart, String packetId) {
@@ -36,13 +42,18 @@ public record RequestMark(String requestId, Stage stage, int attempt, Instant re
         return stage == Stage.ENDED;
     }
 
-    /** Marks only move forward: an end is never undone, a later attempt replaces an earlier one. */
+    /** Whether an attempt was in flight (the Agent may have been called). */
+    public boolean inFlight() {
+        return stage == Stage.IN_FLIGHT;
+    }
+
+    /** Marks only move forward: an end is never undone, a later stage or attempt replaces an earlier one. */
     public RequestMark laterOf(RequestMark other) {
         if (other == null) {
             return this;
         }
-        if (ended() != other.ended()) {
-            return ended() ? this : other;
+        if (stage != other.stage) {
+            return stage.compareTo(other.stage) > 0 ? this : other;
         }
         return other.attempt > attempt ? other : this;
     }

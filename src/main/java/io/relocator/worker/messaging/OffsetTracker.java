@@ -3,6 +3,7 @@ package io.relocator.worker.messaging;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.TopicPartition;
@@ -15,6 +16,18 @@ import org.apache.kafka.common.TopicPartition;
 final class OffsetTracker {
 
     private final Map<TopicPartition, TreeMap<Long, Boolean>> open = new HashMap<>();
+    /** Each owned partition's committed offset: the consumer's position when it was assigned, then each commit. */
+    private final Map<TopicPartition, Long> floors = new HashMap<>();
+
+    /** The partition was assigned, its consumer at {@code position} (its committed offset). */
+    synchronized void assigned(TopicPartition partition, long position) {
+        floors.put(partition, position);
+    }
+
+    /** The partition's committed offset, to commit again with records that advance nothing; empty when unknown. */
+    synchronized Optional<Long> floor(TopicPartition partition) {
+        return Optional.ofNullable(floors.get(partition));
+    }
 
     synchronized void read(TopicPartition partition, long offset) {
         open.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, Boolean.FALSE);
@@ -49,6 +62,7 @@ final class OffsetTracker {
     /** The offsets were committed: the records before them are closed. */
     synchronized void committed(Map<TopicPartition, Long> offsets) {
         offsets.forEach((partition, offset) -> {
+            floors.merge(partition, offset, Math::max);
             TreeMap<Long, Boolean> records = open.get(partition);
             if (records != null) {
                 records.headMap(offset).clear();
@@ -59,5 +73,6 @@ final class OffsetTracker {
     /** The partitions are no longer this worker's: what was read from them is forgotten. */
     synchronized void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(open::remove);
+        partitions.forEach(floors::remove);
     }
 }

@@ -49,11 +49,13 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Everything the worker writes goes through here. The outcomes of consumed records (terminal events with their ended
- * marks, dead letters, parked copies) go in Kafka transactions (consume-transform-produce), together with the offsets
- * of the records they complete: a crash between writing an outcome and committing its record's offset is therefore
- * impossible, both happen or neither. What must be durable before an Agent call (the STARTED event and the in-flight
- * mark) is written at once, outside transactions ({@link #writeNow}).
+ * Everything the worker writes about requests goes through here, in Kafka transactions (consume-transform-produce):
+ * the hand-off of a consumed request to the scheduler's inbox with its mark, dead letters and FAILED events of
+ * consumed records, each with the offset of the record it completes (so a crash between writing an outcome and
+ * committing its record's offset is impossible: both happen or neither); and what the grants of the fleet's scheduler
+ * write (STARTED events with their in-flight marks, terminal events with their ended marks and the release of their
+ * slots), each with the current offset of its request's partition committed again, so that a worker that lost the
+ * partition without knowing (a zombie) is fenced by the broker even when no offset advances.
  *
  * <p>One transaction per outcome would cap throughput at a few dozen per second, so one thread commits batches: each
  * transaction takes every unit of work that arrived while the previous one was committing (up to
@@ -94,9 +96,6 @@ public class OutcomeTransactions {
     private Map<String, Object> producerSettings;
     private KafkaProducer<byte[], byte[]> producer;
     private KafkaClientMetrics producerMeters;
-    /** Writes what must be durable before an Agent call, outside transactions (see {@link #writeNow}). */
-    private KafkaProducer<byte[], byte[]> immediate;
-    private KafkaClientMetrics immediateMeters;
     private final KafkaClientMeters clientMeters;
     private String instanceId;
     private Thread committer;
@@ -135,11 +134,6 @@ public class OutcomeTransactions {
         // Back-to-back transactions meet the coordinator still finishing the previous one (CONCURRENT_TRANSACTIONS)
         // and wait this long before trying again: the default 100 ms made every commit take about 100 ms.
         settings.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
-        Map<String, Object> direct = new HashMap<>(settings);
-        direct.put(ProducerConfig.LINGER_MS_CONFIG, 0); // an Agent call waits for each of these writes
-        direct.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-marks-" + instanceId);
-        immediate = new KafkaProducer<>(direct, new ByteArraySerializer(), new ByteArraySerializer());
-        immediateMeters = clientMeters.bind(immediate);
         settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, instanceId);
         settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) config.transactions().timeout().toMillis());
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, "relocator-transactions-" + instanceId);
@@ -167,8 +161,6 @@ public class OutcomeTransactions {
         queue.forEach(unit -> unit.committed().completeExceptionally(OutcomeDropped.stopping()));
         producer.close(Duration.ofSeconds(5));
         producerMeters.close();
-        immediate.close(Duration.ofSeconds(5));
-        immediateMeters.close();
     }
 
     /**
@@ -201,36 +193,21 @@ public class OutcomeTransactions {
     }
 
     /**
-     * Writes {@code records} at once, outside any transaction, and completes when the broker has them all ({@code
-     * acks=all}, idempotent): for what must be durable before an Agent call is sent and completes no consumed record,
-     * the STARTED event and its in-flight mark. Waiting for a transaction there would add a whole commit to every
-     * migration; nothing is lost by not waiting, since a request is only ever resumed from its marks, and marks only
-     * move forward.
+     * Writes {@code records} in a transaction, with the marks they carry, for a request of partition {@code origin}
+     * whose record is already done (a grant's events and release): the partition's current offset is committed again
+     * with them, so that only its owner can commit them. Completes once committed; fails with {@link OutcomeDropped}
+     * when the partition is not this worker's, or when {@code marks} end a request that already ended (a call of an
+     * earlier ownership of the partition, whose request another worker finished meanwhile).
      */
-    Uni<Void> writeNow(TopicPartition origin, List<ProducerRecord<byte[], byte[]>> records, List<RequestMark> marks) {
+    Uni<Void> writeFor(TopicPartition origin, List<ProducerRecord<byte[], byte[]>> records, List<RequestMark> marks) {
         return Uni.createFrom().deferred(() -> {
-            CompletableFuture<Void> written = new CompletableFuture<>();
-            ownership.readLock().lock();
-            try {
-                OutcomeDropped refused = refusal(origin);
-                if (refused != null) {
-                    return Uni.createFrom().failure(refused);
-                }
-                int[] pending = {records.size()};
-                for (ProducerRecord<byte[], byte[]> record : records) {
-                    immediate.send(record, (metadata, failure) -> {
-                        if (failure != null) {
-                            written.completeExceptionally(failure);
-                        } else if (--pending[0] == 0) { // callbacks of one producer run on its one I/O thread
-                            marks.forEach(mark -> store.remember(origin.partition(), mark));
-                            Infrastructure.getDefaultExecutor().execute(() -> written.complete(null));
-                        }
-                    });
-                }
-            } finally {
-                ownership.readLock().unlock();
+            OutcomeDropped refused = refusal(origin);
+            if (refused != null) {
+                return Uni.createFrom().failure(refused);
             }
-            return Uni.createFrom().completionStage(written);
+            TransactionUnit unit = TransactionUnit.forPartition(origin, records, marks);
+            queue.add(unit);
+            return Uni.createFrom().completionStage(unit.committed());
         });
     }
 
@@ -242,6 +219,7 @@ public class OutcomeTransactions {
     /** Partitions were assigned to {@code consumer}: owned from now, their outcome marks restored before use. */
     void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         rememberGroup(consumer);
+        partitions.forEach(partition -> offsets.assigned(partition, consumer.position(partition)));
         owned.addAll(partitions);
         store.restore(partitions);
     }
@@ -266,9 +244,6 @@ public class OutcomeTransactions {
             if (locked) {
                 ownership.writeLock().unlock();
             }
-        }
-        if (running) {
-            immediate.flush(); // the in-flight marks of these partitions are in the topic before the new owner reads it
         }
         store.release(partitions);
     }
@@ -346,15 +321,22 @@ public class OutcomeTransactions {
     private void commit(List<TransactionUnit> batch) throws InterruptedException {
         List<TransactionUnit> live = new ArrayList<>();
         for (TransactionUnit unit : batch) {
-            if (unit.origin() == null || owned.contains(unit.origin())) {
-                live.add(unit);
-            } else {
+            if (unit.origin() != null && !owned.contains(unit.origin())) {
                 unit.committed().completeExceptionally(OutcomeDropped.notOwned(unit.origin()));
+            } else if (endsAnEndedRequest(unit)) {
+                unit.committed().completeExceptionally(OutcomeDropped.alreadyEnded(unit.marks().get(0).requestId()));
+            } else {
+                live.add(unit);
             }
         }
-        live.stream().filter(unit -> unit.origin() != null)
+        live.stream().filter(unit -> unit.completes() != null)
                 .forEach(unit -> offsets.done(unit.origin(), unit.completes()));
         Map<TopicPartition, Long> advance = committableOffsets();
+        for (TransactionUnit unit : live) { // every partition written for has an offset committed with it
+            if (unit.origin() != null && !advance.containsKey(unit.origin()) && groups.containsKey(unit.origin().topic())) {
+                offsets.floor(unit.origin()).ifPresent(floor -> advance.put(unit.origin(), floor));
+            }
+        }
         if (advance.isEmpty() && live.stream().allMatch(unit -> unit.records().isEmpty())) {
             // Flush barriers, or duplicates whose offsets cannot advance yet: nothing to write (and a transaction
             // with nothing in it is refused by the broker). The offsets go with a later transaction.
@@ -415,6 +397,12 @@ public class OutcomeTransactions {
                 fatal(live, new KafkaException("a failed transaction could not be told committed or not",
                         failed.cause()));
         }
+    }
+
+    /** Whether the unit writes the end of a request whose end is already committed (by this or another worker). */
+    private boolean endsAnEndedRequest(TransactionUnit unit) {
+        return unit.origin() != null && unit.marks().stream().anyMatch(mark -> mark.ended()
+                && store.ended(unit.origin().partition(), mark.requestId()));
     }
 
     /** Puts units back at the head of the queue, in their order. */
@@ -513,6 +501,10 @@ public class OutcomeTransactions {
 
         static OutcomeDropped notOwned(TopicPartition partition) {
             return new OutcomeDropped(partition + " is no longer this worker's");
+        }
+
+        static OutcomeDropped alreadyEnded(String requestId) {
+            return new OutcomeDropped("request " + requestId + " already ended");
         }
 
         static OutcomeDropped stopping() {

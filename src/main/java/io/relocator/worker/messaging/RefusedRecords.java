@@ -30,7 +30,7 @@ final class RefusedRecords {
         List<ProducerRecord<byte[], byte[]>> replacements = new ArrayList<>();
         for (BatchTransaction.Refusal refusal : refusals) {
             refused.add(refusal.record());
-            if (unit.standIn() || unit.origin() == null) {
+            if (unit.standIn() || unit.completes() == null) { // a grant's records are small and bounded: a bug
                 LOG.errorf("Kafka refused the stand-in written for record %s@%d too (%s): nothing is written for it; "
                         + "the record itself stays in its topic until retention", unit.origin(), unit.completes(),
                         refusal.why().toString());

@@ -23,6 +23,6 @@ public class RequestConsumer {
 
     @Incoming(Channels.REQUESTS)
     public Uni<Void> consume(Message<byte[]> record) {
-        return intake.take(record, clock.instant(), 0);
+        return intake.take(record, clock.instant());
     }
 }

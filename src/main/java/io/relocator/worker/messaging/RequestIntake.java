@@ -19,13 +19,13 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
-import io.relocator.worker.domain.Admission;
+
 import io.relocator.worker.domain.AttemptHistory;
 import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationRequest;
 import io.relocator.worker.domain.MigrationRunner;
-import io.relocator.worker.domain.MigrationScheduler;
+
 import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.ParsedRecord;
 import io.relocator.worker.domain.RequestMark;
@@ -35,15 +35,15 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * Gives each record read from the requests or the parking topic its end: the dead-letter topic, a FAILED event, the
- * scheduler, the parking topic when its target node's share of the local queue is full, or nothing at all when it
- * repeats a requestId this worker has already seen to its end. The returned Uni completes as soon as the record is
- * handed on, so the connector keeps reading while migrations run; the record's offset is committed in the same Kafka
- * transaction as its outcome ({@link OutcomeTransactions}).
+ * Gives each record read from the requests topic its end: the dead-letter topic, a FAILED event, the hand-off to the
+ * fleet's scheduler, or nothing at all when it repeats a requestId this worker has already seen. The returned Uni
+ * completes as soon as the record is handed on, so the connector keeps reading; the record's offset is committed in
+ * the same Kafka transaction as its outcome ({@link OutcomeTransactions}).
  *
- * <p>Idempotency: a requestId whose outcome store mark says it ended is not run again; one whose mark says an attempt
- * was in flight (the worker that ran it stopped or lost the partition) is reconciled with the Agents, not resent; one
- * already being handled here is not started twice.
+ * <p>A valid request is handed off in one transaction: {@code WANT} to the scheduler's inbox, a {@code HANDED_OFF}
+ * mark to the outcome store, and the record's offset. Intake never waits for a slot, so no record's offset is held for
+ * the length of anyone's migration. Idempotency: a requestId with any mark (handed off, in flight, ended) is not
+ * handed off again; one being handed off here already is not handed off twice.
  */
 @ApplicationScoped
 public class RequestIntake {
@@ -51,50 +51,40 @@ public class RequestIntake {
     private static final Logger LOG = Logger.getLogger(RequestIntake.class);
 
     private final RequestParser parser;
-    private final MigrationScheduler scheduler;
-    private final MigrationRunner runner;
     private final OutcomeTransactions transactions;
     private final OutcomeStore store;
     private final EventRecords events;
     private final DeadLetterRecords deadLetters;
-    private final ParkedRecords parking;
+    private final LedgerRecords ledger;
     private final KeyMismatches keys;
     private final Clock clock;
     private final EndedMigrationMeters endedMeters;
     private final Map<ConsumedRecord, Instant> unacknowledged = new ConcurrentHashMap<>();
-    /** requestIds being handled here (waiting, running, between attempts), with the partition they were read from. */
+    /** requestIds being handed off or rejected here, with the partition they were read from, until committed. */
     private final Map<String, TopicPartition> active = new ConcurrentHashMap<>();
 
-    public RequestIntake(RequestParser parser, MigrationScheduler scheduler, MigrationRunner runner,
-            OutcomeTransactions transactions, OutcomeStore store, EventRecords events, DeadLetterRecords deadLetters,
-            ParkedRecords parking, KeyMismatches keys, Clock clock, EndedMigrationMeters endedMeters) {
+    public RequestIntake(RequestParser parser, OutcomeTransactions transactions, OutcomeStore store,
+            EventRecords events, DeadLetterRecords deadLetters, LedgerRecords ledger, KeyMismatches keys, Clock clock,
+            EndedMigrationMeters endedMeters) {
         this.endedMeters = endedMeters;
         this.parser = parser;
-        this.scheduler = scheduler;
-        this.runner = runner;
         this.transactions = transactions;
         this.store = store;
         this.events = events;
         this.deadLetters = deadLetters;
-        this.parking = parking;
+        this.ledger = ledger;
         this.keys = keys;
         this.clock = clock;
     }
 
     /**
-     * @param receivedAt when the worker first read the request: now, or the time a parked copy carries
-     * @param parkCount  how many times the request was parked before
+     * Takes one record of the requests topic, read at {@code receivedAt}; on the connector's thread. The Message is
+     * acknowledged here, and nothing of it is kept past this call but where it was read ({@link ConsumedRecord}): its
+     * offset is committed in the transaction of its outcome, so the connector (commit strategy {@code ignore}) needs
+     * nothing more of it.
      */
-    public Uni<Void> take(Message<byte[]> message, Instant receivedAt, int parkCount) {
-        return take(message, parser.parse(message.getPayload(), receivedAt), receivedAt, parkCount);
-    }
-
-    /**
-     * The same, for a record its caller has already parsed. The Message is acknowledged here, and nothing of it is
-     * kept past this call but where it was read ({@link ConsumedRecord}): its offset is committed in the transaction
-     * of its outcome, so the connector (commit strategy {@code ignore}) needs nothing more of it.
-     */
-    public Uni<Void> take(Message<byte[]> message, ParsedRecord parsed, Instant receivedAt, int parkCount) {
+    public Uni<Void> take(Message<byte[]> message, Instant receivedAt) {
+        ParsedRecord parsed = parser.parse(message.getPayload(), receivedAt);
         var origin = origin(message);
         ConsumedRecord record = new ConsumedRecord(partition(message), origin.getOffset());
         message.ack();
@@ -105,7 +95,7 @@ public class RequestIntake {
         unacknowledged.put(record, receivedAt);
         if (parsed instanceof ParsedRecord.Accepted accepted) {
             keys.check(origin.getKey(), accepted.request(), record.partition());
-            return accept(record, accepted.request(), parkCount);
+            return accept(record, accepted.request());
         }
         if (parsed instanceof ParsedRecord.Rejected rejected) {
             String requestId = rejected.echo().requestId();
@@ -119,26 +109,16 @@ public class RequestIntake {
             LOG.infof("Request %s rejected: %s %s", requestId, rejected.error().code(), rejected.error().message());
             MigrationEvent event = MigrationEvent.rejected(rejected.echo(), receivedAt, clock.instant(),
                     rejected.error());
-            return handOff(record, ended(record, event, origin.getKey()).invoke(() -> forget(record, requestId)),
-                    requestId);
+            return handOff(record, ended(record, event, origin.getKey()), requestId);
         }
         String reason = ((ParsedRecord.NotARequest) parsed).reason();
         LOG.warnf("Record %s is not a MigrationRequest (%s): sent to the dead-letter topic", record, reason);
         return handOff(record, complete(record, List.of(deadLetters.of(origin, message.getPayload(), reason)),
-                List.of()), "(dead letter)");
+                List.of()), null);
     }
 
-    /**
-     * A rebalance takes these partitions away: their requests that only waited here are dropped (the new owner reads
-     * them again). Running ones go on; their outcome is left to the new owner, which reconciles.
-     */
+    /** A rebalance takes these partitions away: their records not yet handed on are the new owner's to read again. */
     public void revoked(Collection<TopicPartition> partitions) {
-        Set<String> origins = partitions.stream().map(TopicPartition::toString).collect(Collectors.toSet());
-        scheduler.dropQueued(origins).subscribe().with(count -> {
-            if (count > 0) {
-                LOG.infof("Rebalance: %d waiting request(s) of %s dropped; their new owner takes them", count, origins);
-            }
-        });
         unacknowledged.keySet().removeIf(record -> partitions.contains(record.partition()));
     }
 
@@ -158,112 +138,28 @@ public class RequestIntake {
                 .orElse(Duration.ZERO);
     }
 
-    private Uni<Void> accept(ConsumedRecord record, MigrationRequest request, int parkCount) {
+    private Uni<Void> accept(ConsumedRecord record, MigrationRequest request) {
         String requestId = request.requestId();
         if (active.putIfAbsent(requestId, record.partition()) != null) {
             return duplicate(record, requestId, "it is being handled here already");
         }
         Optional<RequestMark> mark = store.lookup(record.partition().partition(), requestId);
-        if (mark.isPresent() && mark.get().ended()) {
+        if (mark.isPresent()) {
             active.remove(requestId);
-            return duplicate(record, requestId, "it already ended");
+            return duplicate(record, requestId, "it was " + mark.get().stage() + " already");
         }
-        if (mark.isPresent()) { // in flight when its last worker stopped or lost it: reconcile before anything
-            LOG.infof("Request %s was in flight (attempt %d) when its worker stopped or lost it: reconciling",
-                    requestId, mark.get().attempt());
-            MigrationRequest resumed = request.receivedAt(mark.get().receivedAt());
-            return schedule(record, resumed, parkCount, mark.get().history(), true);
-        }
-        if (request.expiredAt(clock.instant())) { // ends EXPIRED at once, no slot needed
-            return handOff(record, runner.attempt(request, AttemptHistory.NONE, sinkFor(record)).replaceWithVoid()
-                    .invoke(() -> forget(record, requestId)), requestId);
-        }
-        return schedule(record, request, parkCount, AttemptHistory.NONE, false);
-    }
-
-    private Uni<Void> schedule(ConsumedRecord record, MigrationRequest request, int parkCount,
-            AttemptHistory history, boolean resume) {
-        return scheduler.submit(request, record.partition().toString(), () -> run(record, request, history, resume))
-                .chain(admission -> admission == Admission.QUEUED ? Uni.createFrom().voidItem()
-                        : park(record, request, parkCount));
-    }
-
-    /**
-     * Hands the request off to the parking topic, as the validated request (never the record's own bytes, which may
-     * carry anything); from then on it is not handled here (its copy may be read back at once).
-     */
-    private Uni<Void> park(ConsumedRecord record, MigrationRequest request, int parkCount) {
-        forget(record, request.requestId());
-        if (parkCount == 0) {
-            LOG.debugf("Request %s parked: no room for it in the local queue (node %s)", request.requestId(),
-                    request.targetNode());
-        }
-        return handOff(record, complete(record, List.of(parking.of(record.partition().partition(), request, parkCount + 1)),
-                List.of()), request.requestId());
-    }
-
-    /**
-     * One attempt (or, for a request found in flight, its reconciliation), run while the request holds its slots. When
-     * it ends the request, its record is done; when it asks for another attempt, the request is offered to the
-     * scheduler again after the back-off, holding no slot meanwhile (and waiting for room in its node's share rather
-     * than being parked, which would lose its history).
-     */
-    private Uni<Void> run(ConsumedRecord record, MigrationRequest request, AttemptHistory history, boolean resume) {
-        EventSink sink = sinkFor(record);
-        Uni<NextStep> step = resume ? runner.resume(request, history, sink) : runner.attempt(request, history, sink);
-        return step
-                .invoke(next -> {
-                    if (next instanceof NextStep.RetryAfter retry) {
-                        // timers take whole milliseconds, at least one
-                        Duration delay = Duration.ofMillis(Math.max(1, retry.delay().toMillis()));
-                        Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                                .chain(() -> resubmit(record, request, retry.history()))
-                                .subscribe().with(ok -> { }, failure -> { });
-                    } else {
-                        forget(record, request.requestId());
-                    }
-                })
-                .replaceWithVoid()
-                .onFailure(OutcomeDropped.class).recoverWithUni(dropped -> left(record, request, dropped))
-                .onFailure().invoke(failure -> stop(failure, request.requestId()));
-    }
-
-    private Uni<Void> resubmit(ConsumedRecord record, MigrationRequest request, AttemptHistory history) {
-        if (!active.containsKey(request.requestId())) { // its partition was taken away meanwhile
-            return left(record, request, OutcomeDropped.notOwned(record.partition()));
-        }
-        return scheduler.resubmit(request, record.partition().toString(), () -> run(record, request, history, false));
-    }
-
-    /** The request's outcome is not this worker's to write any more: its partition's new owner reconciles it. */
-    private Uni<Void> left(ConsumedRecord record, MigrationRequest request, OutcomeDropped why) {
-        LOG.infof("Request %s left to whoever reads its record next (%s)", request.requestId(), why.getMessage());
-        unacknowledged.remove(record);
-        active.remove(request.requestId(), record.partition());
-        return Uni.createFrom().voidItem();
+        RequestMark handedOff = RequestMark.handedOff(request, clock.instant());
+        int partition = record.partition().partition();
+        LOG.debugf("Request %s handed to the fleet's scheduler (node %s -> %s)", requestId, request.sourceNode(),
+                request.targetNode());
+        return handOff(record, complete(record, List.of(ledger.want(request, partition),
+                store.record(partition, handedOff)), List.of(handedOff)), requestId);
     }
 
     /** A record that repeats a requestId: done, with nothing written but its offset. */
     private Uni<Void> duplicate(ConsumedRecord record, String requestId, String why) {
         LOG.infof("Request %s delivered again (%s): dropped, %s", requestId, record, why);
         return handOff(record, complete(record, List.of(), List.of()), requestId);
-    }
-
-    /** Where one request's events go: each with its mark, the terminal one with the record's offset. */
-    private EventSink sinkFor(ConsumedRecord record) {
-        return new EventSink() {
-            @Override
-            public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
-                RequestMark mark = RequestMark.inFlight(started, firstStart, packetId);
-                return transactions.writeNow(record.partition(), List.of(events.of(started, null),
-                        store.record(record.partition().partition(), mark)), List.of(mark));
-            }
-
-            @Override
-            public Uni<Void> ended(MigrationEvent terminal) {
-                return RequestIntake.this.ended(record, terminal, null);
-            }
-        };
     }
 
     private Uni<Void> ended(ConsumedRecord record, MigrationEvent terminal, byte[] fallbackKey) {
@@ -284,16 +180,17 @@ public class RequestIntake {
     /** Completes at once; the record's outcome is committed in the background. */
     private Uni<Void> handOff(ConsumedRecord record, Uni<Void> outcome, String requestId) {
         outcome.invoke(() -> acknowledge(record))
+                .eventually(() -> {
+                    if (requestId != null) {
+                        active.remove(requestId, record.partition());
+                    }
+                })
                 .onFailure(OutcomeDropped.class).recoverWithItem(dropped -> {
                     LOG.infof("Record of %s left to whoever reads it next (%s)", requestId, dropped.getMessage());
                     return null;
                 })
                 .subscribe().with(ok -> { }, failure -> stop(failure, requestId));
         return Uni.createFrom().voidItem();
-    }
-
-    private void forget(ConsumedRecord record, String requestId) {
-        active.remove(requestId, record.partition());
     }
 
     private void acknowledge(ConsumedRecord record) {

@@ -29,26 +29,28 @@ final class TopicCheck {
     }
 
     private final String requests;
-    private final String parked;
     private final String outcomes;
+    private final String inbox;
+    private final String state;
     private final Set<String> all;
     private final Duration idempotencyWindow;
     private final boolean create;
 
-    TopicCheck(String requests, String events, String deadLetter, String parked, String outcomes,
+    TopicCheck(String requests, String events, String deadLetter, String outcomes, String inbox, String state,
             Duration idempotencyWindow, boolean create) {
         this.requests = requests;
-        this.parked = parked;
         this.outcomes = outcomes;
-        this.all = new LinkedHashSet<>(List.of(requests, events, deadLetter, parked, outcomes));
+        this.inbox = inbox;
+        this.state = state;
+        this.all = new LinkedHashSet<>(List.of(requests, events, deadLetter, outcomes, inbox, state));
         this.idempotencyWindow = idempotencyWindow;
         this.create = create;
     }
 
     static TopicCheck of(RelocatorConfig config) {
         RelocatorConfig.Topics topics = config.topics();
-        return new TopicCheck(topics.requests(), topics.events(), topics.deadLetter(), topics.parked(),
-                topics.outcomes(), config.idempotencyWindow(), topics.create());
+        return new TopicCheck(topics.requests(), topics.events(), topics.deadLetter(), topics.outcomes(),
+                topics.schedulerInbox(), topics.schedulerState(), config.idempotencyWindow(), topics.create());
     }
 
     /** Every topic the worker reads or writes. */
@@ -72,15 +74,53 @@ final class TopicCheck {
         }
         TopicState requestState = found.get(requests);
         if (requestState != null) {
-            for (String alongside : List.of(parked, outcomes)) {
-                checkPartitions(alongside, found.get(alongside), requestState.partitions(), problems);
-            }
+            checkPartitions(outcomes, found.get(outcomes), requestState.partitions(), problems);
         }
         TopicState outcomeState = found.get(outcomes);
         if (outcomeState != null) {
             checkOutcomeRetention(outcomeState, problems);
         }
+        TopicState inboxState = found.get(inbox);
+        if (inboxState != null) {
+            checkInbox(inboxState, problems);
+        }
+        TopicState stateState = found.get(state);
+        if (stateState != null) {
+            checkState(stateState, problems);
+        }
         return problems;
+    }
+
+    /** Partition 0 holds the requests handed off, 1 the releases; both kept for the idempotency window at least. */
+    private void checkInbox(TopicState found, List<TopicProblem> problems) {
+        if (found.partitions() < 2) {
+            problems.add(new TopicProblem(true, inbox, "partitions", "Topic " + inbox + " has " + found.partitions()
+                    + " partition(s): the scheduler's inbox needs 2 (requests handed off, releases of slots); "
+                    + "recreate it with 2"));
+        }
+        String retention = found.configs().get(TopicConfig.RETENTION_MS_CONFIG);
+        long retentionMs = retention == null ? -1 : Long.parseLong(retention.strip());
+        if (retentionMs >= 0 && retentionMs < idempotencyWindow.toMillis()) {
+            problems.add(new TopicProblem(true, inbox, TopicConfig.RETENTION_MS_CONFIG, "Topic " + inbox
+                    + " has retention.ms=" + retentionMs + ", shorter than relocator.idempotency-window ("
+                    + idempotencyWindow.toMillis() + " ms): requests waiting in it could be deleted before the "
+                    + "scheduler reads them; set retention.ms to at least " + idempotencyWindow.toMillis()));
+        }
+    }
+
+    /** One writer's compacted log: one partition, compaction only (deletion would drop live grants). */
+    private void checkState(TopicState found, List<TopicProblem> problems) {
+        if (found.partitions() != 1) {
+            problems.add(new TopicProblem(true, state, "partitions", "Topic " + state + " has " + found.partitions()
+                    + " partitions: the scheduler's state needs exactly 1 (it is elected by holding it); recreate "
+                    + "it with 1"));
+        }
+        String policy = found.configs().getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG, "").strip();
+        if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
+            problems.add(new TopicProblem(true, state, TopicConfig.CLEANUP_POLICY_CONFIG, "Topic " + state
+                    + " has cleanup.policy=" + policy + ": it must be compact only (deleting old segments would "
+                    + "forget grants still running); set cleanup.policy=compact"));
+        }
     }
 
     private void checkPartitions(String topic, TopicState state, int wanted, List<TopicProblem> problems) {

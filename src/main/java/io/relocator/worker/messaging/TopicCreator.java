@@ -132,8 +132,10 @@ public class TopicCreator {
     }
 
     /**
-     * The topics with their settings. The parking and outcome topics get {@code partitions}, the requests topic's
-     * count: partition p of each holds what came from partition p of the requests.
+     * The topics with their settings. The outcome topic gets {@code partitions}, the requests topic's count: partition
+     * p holds what came from partition p of the requests. The scheduler's inbox gets 2 (requests handed off, releases),
+     * kept for the idempotency window; its state 1, compacted only, with segments small and cleaned early so that a
+     * new scheduler reads back little more than what is live.
      */
     static List<NewTopic> wanted(RelocatorConfig.Topics topics, int partitions, Duration window) {
         Map<String, String> kept = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topics.retention().toMillis()));
@@ -143,12 +145,20 @@ public class TopicCreator {
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(window.toMillis()),
                 TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Math.min(window.toMillis(), Duration.ofDays(1).toMillis())));
+        Map<String, String> inbox = Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(window.toMillis()));
+        Map<String, String> state = Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()),
+                TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024),
+                TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
+                TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
         short replication = topics.replicationFactor();
         return List.of(
                 new NewTopic(topics.requests(), partitions, replication).configs(kept),
                 new NewTopic(topics.events(), topics.partitions(), replication).configs(kept),
                 new NewTopic(topics.deadLetter(), topics.partitions(), replication).configs(kept),
-                new NewTopic(topics.parked(), partitions, replication).configs(kept),
-                new NewTopic(topics.outcomes(), partitions, replication).configs(outcomes));
+                new NewTopic(topics.outcomes(), partitions, replication).configs(outcomes),
+                new NewTopic(topics.schedulerInbox(), 2, replication).configs(inbox),
+                new NewTopic(topics.schedulerState(), 1, replication).configs(state));
     }
 }

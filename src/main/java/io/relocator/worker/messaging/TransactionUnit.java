@@ -11,7 +11,8 @@ import io.relocator.worker.domain.RequestMark;
 
 /**
  * Work for one transaction of {@link OutcomeTransactions}: records to write, the marks they carry, and the consumed
- * record they complete (offset {@code completes} of {@code origin}); a flush barrier has no origin. {@code committed}
+ * record they complete (offset {@code completes} of {@code origin}, or none: records about a request of {@code origin}
+ * whose record is already done); a flush barrier has no origin. {@code committed}
  * completes once its transaction commits. A stand-in is a unit whose refused records were replaced by
  * {@link DeadLetterRecords#standIn stand-ins}: if Kafka refuses one of those too, it is left out.
  */
@@ -21,6 +22,12 @@ record TransactionUnit(TopicPartition origin, Long completes, List<ProducerRecor
     static TransactionUnit of(TopicPartition origin, long completes, List<ProducerRecord<byte[], byte[]>> records,
             List<RequestMark> marks) {
         return new TransactionUnit(origin, completes, records, marks, new CompletableFuture<>(), false);
+    }
+
+    /** Records for a request of {@code origin} that completes no consumed record (see {@link OutcomeTransactions#writeFor}). */
+    static TransactionUnit forPartition(TopicPartition origin, List<ProducerRecord<byte[], byte[]>> records,
+            List<RequestMark> marks) {
+        return new TransactionUnit(origin, null, records, marks, new CompletableFuture<>(), false);
     }
 
     static TransactionUnit barrier() {

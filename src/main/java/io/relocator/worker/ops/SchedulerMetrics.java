@@ -10,56 +10,70 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.relocator.worker.config.NodeInventory;
 import io.relocator.worker.domain.CircuitBreakers;
-import io.relocator.worker.domain.MigrationScheduler;
-import io.relocator.worker.domain.NodeLoad;
+import io.relocator.worker.domain.ConcurrencyBounds;
+import io.relocator.worker.messaging.FleetView;
+import io.relocator.worker.messaging.GrantExecutor;
 import io.relocator.worker.messaging.RequestIntake;
 
 /**
- * Publishes the scheduler's load as gauges (Prometheus format at {@code /q/metrics}): per node of the inventory its
- * bounds, migrations in flight into and out of it and requests queued for it; for the process the totals and the
- * age of the oldest request read but not yet acknowledged (the connector's own check of that is off, see
- * application.properties).
+ * Publishes the fleet's load as gauges (Prometheus format at {@code /q/metrics}), as the scheduler's state topic says
+ * (so every worker process shows the same, whichever holds the scheduling role): per node of the inventory its bounds,
+ * migrations granted into and out of it and requests waiting for it, and the fleet's totals; for this process its
+ * migrations running, grants waiting for a permit, and the age of the oldest request read but not yet handed on.
  */
 @ApplicationScoped
 public class SchedulerMetrics {
 
     private final MeterRegistry registry;
-    private final MigrationScheduler scheduler;
+    private final FleetView fleet;
+    private final GrantExecutor executor;
+    private final ConcurrencyBounds bounds;
     private final NodeInventory inventory;
     private final RequestIntake intake;
-
     private final CircuitBreakers breakers;
 
-    public SchedulerMetrics(MeterRegistry registry, MigrationScheduler scheduler, NodeInventory inventory,
-            RequestIntake intake, CircuitBreakers breakers) {
-        this.breakers = breakers;
+    public SchedulerMetrics(MeterRegistry registry, FleetView fleet, GrantExecutor executor, ConcurrencyBounds bounds,
+            NodeInventory inventory, RequestIntake intake, CircuitBreakers breakers) {
         this.registry = registry;
-        this.scheduler = scheduler;
+        this.fleet = fleet;
+        this.executor = executor;
+        this.bounds = bounds;
         this.inventory = inventory;
         this.intake = intake;
+        this.breakers = breakers;
     }
 
     void register(@Observes StartupEvent start) {
-        Gauge.builder("relocator.scheduler.queued", scheduler, MigrationScheduler::queued)
-                .description("Requests waiting locally for a slot").register(registry);
-        Gauge.builder("relocator.scheduler.in.flight", scheduler, MigrationScheduler::inFlight)
+        Gauge.builder("relocator.scheduler.waiting", fleet, FleetView::waiting)
+                .description("Requests waiting for slots in the whole fleet").register(registry);
+        Gauge.builder("relocator.scheduler.granted", fleet, FleetView::granted)
+                .description("Migrations holding slots in the whole fleet").register(registry);
+        Gauge.builder("relocator.scheduler.in.flight", executor, GrantExecutor::inFlight)
                 .description("Migrations running in this process").register(registry);
+        Gauge.builder("relocator.scheduler.waiting.for.permit", executor, GrantExecutor::waitingForPermit)
+                .description("Grants waiting in this process for a call permit (max-in-flight reached)")
+                .register(registry);
         Gauge.builder("relocator.requests.oldest.unacknowledged.seconds", intake,
                 i -> i.oldestUnacknowledgedAge().toMillis() / 1000.0)
-                .description("Age of the oldest request read and not yet acknowledged").register(registry);
+                .description("Age of the oldest request read and not yet handed on").register(registry);
         for (String node : inventory.ids()) {
-            NodeLoad load = scheduler.loadOf(node);
-            nodeGauge("relocator.node.incoming", load, NodeLoad::incoming, "Migrations running into the node");
-            nodeGauge("relocator.node.outgoing", load, NodeLoad::outgoing, "Migrations running out of the node");
-            nodeGauge("relocator.node.queued", load, NodeLoad::queued, "Requests waiting locally for the node");
-            nodeGauge("relocator.node.max.incoming", load, NodeLoad::maxIncoming, "Bound on migrations into the node");
-            nodeGauge("relocator.node.max.outgoing", load, NodeLoad::maxOutgoing, "Bound on migrations out of the node");
-            nodeGauge("relocator.node.circuit.open", load, l -> breakers.isOpen(l.node()) ? 1 : 0,
+            FleetView.NodeCounts counts = fleet.node(node);
+            nodeGauge(node, "relocator.node.incoming", counts, FleetView.NodeCounts::incoming,
+                    "Migrations into the node, fleet-wide");
+            nodeGauge(node, "relocator.node.outgoing", counts, FleetView.NodeCounts::outgoing,
+                    "Migrations out of the node, fleet-wide");
+            nodeGauge(node, "relocator.node.waiting", counts, FleetView.NodeCounts::waiting,
+                    "Requests waiting for the node, fleet-wide");
+            nodeGauge(node, "relocator.node.max.incoming", bounds, b -> b.incoming(node),
+                    "Bound on migrations into the node");
+            nodeGauge(node, "relocator.node.max.outgoing", bounds, b -> b.outgoing(node),
+                    "Bound on migrations out of the node");
+            nodeGauge(node, "relocator.node.circuit.open", breakers, b -> b.isOpen(node) ? 1 : 0,
                     "1 while no call is sent to the node's Agent after repeated connection failures");
         }
     }
 
-    private void nodeGauge(String name, NodeLoad load, ToDoubleFunction<NodeLoad> value, String description) {
-        Gauge.builder(name, load, value).tag("node", load.node()).description(description).register(registry);
+    private <T> void nodeGauge(String node, String name, T source, ToDoubleFunction<T> value, String description) {
+        Gauge.builder(name, source, value).tag("node", node).description(description).register(registry);
     }
 }

@@ -77,7 +77,7 @@ class StrimziResourcesTest {
                     + ": min.insync.replicas must be at least 2 (acks=all means something) and below the replicas "
                     + "(one broker may be down)");
         }
-        for (String alongside : List.of(config.topics().parked(), config.topics().outcomes())) {
+        for (String alongside : List.of(config.topics().outcomes())) {
             assertEquals(requestsPartitions, declared.get(alongside).getSpec().getPartitions(),
                     alongside + " must have as many partitions as " + config.topics().requests());
         }
@@ -152,8 +152,7 @@ class StrimziResourcesTest {
         Set<String> expected = new TreeSet<>();
         // consumers: requests and parking topics, each as its group (the group also commits in the transactions)
         expected.add("topic:literal:" + topics.requests() + ":READ");
-        expected.add("topic:literal:" + topics.parked() + ":READ");
-        for (String channel : List.of("requests", "parked")) {
+        for (String channel : List.of("requests")) {
             String key = "mp.messaging.incoming." + channel + ".group.id";
             String group = env.getOrDefault(ConfigNames.environmentForm(key).pattern(), application.getProperty(key));
             expected.add("group:literal:" + group + ":READ");
@@ -161,7 +160,7 @@ class StrimziResourcesTest {
         // the outcome store follows its topic without a group
         expected.add("topic:literal:" + topics.outcomes() + ":READ");
         // the transactional and idempotent producers
-        for (String written : List.of(topics.events(), topics.deadLetter(), topics.parked(), topics.outcomes())) {
+        for (String written : List.of(topics.events(), topics.deadLetter(), topics.outcomes())) {
             expected.add("topic:literal:" + written + ":WRITE");
         }
         // transactional.id = relocator.instance-id = the pod's name, <statefulset>-<ordinal>

@@ -45,12 +45,13 @@ class TopicCheckBrokerTest {
     @Test
     void badlyConfiguredTopicsAreRefusedNamingTopicAndSetting() throws Exception {
         String run = "c" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        TopicCheck check = new TopicCheck(run + "req", run + "ev", run + "dlq", run + "parked", run + "outcomes",
-                Duration.ofDays(7), false);
+        TopicCheck check = new TopicCheck(run + "req", run + "ev", run + "dlq", run + "outcomes", run + "inbox",
+                run + "state", Duration.ofDays(7), false);
         admin.createTopics(List.of(
                 new NewTopic(run + "req", 3, (short) 1),
                 new NewTopic(run + "ev", 3, (short) 1).configs(Map.of("min.insync.replicas", "2")),
-                new NewTopic(run + "parked", 3, (short) 1),
+                new NewTopic(run + "inbox", 2, (short) 1).configs(Map.of("retention.ms", "604800000")),
+                new NewTopic(run + "state", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
                 // what broker defaults give a topic created by hand without the README's settings
                 new NewTopic(run + "outcomes", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         awaitVisible(check);
@@ -68,8 +69,8 @@ class TopicCheckBrokerTest {
     @Test
     void topicsAsTheWorkerCreatesThemPass() throws Exception {
         String run = "w" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        TopicCheck check = new TopicCheck(run + "req", run + "ev", run + "dlq", run + "parked", run + "outcomes",
-                Duration.ofDays(7), true);
+        TopicCheck check = new TopicCheck(run + "req", run + "ev", run + "dlq", run + "outcomes", run + "inbox",
+                run + "state", Duration.ofDays(7), true);
         TestTopics topics = new TestTopics(run);
         admin.createTopics(TopicCreator.wanted(topics, 2, Duration.ofDays(7))).all().get(30, TimeUnit.SECONDS);
         awaitVisible(check);
@@ -100,8 +101,12 @@ class TopicCheckBrokerTest {
             return run + "dlq";
         }
 
-        public String parked() {
-            return run + "parked";
+        public String schedulerInbox() {
+            return run + "inbox";
+        }
+
+        public String schedulerState() {
+            return run + "state";
         }
 
         public String outcomes() {

@@ -20,7 +20,8 @@ import io.relocator.worker.messaging.TopicCheck.TopicState;
 class TopicCheckTest {
 
     private static final Duration WINDOW = Duration.ofDays(7);
-    private static final TopicCheck CHECK = new TopicCheck("req", "ev", "dlq", "parked", "outcomes", WINDOW, false);
+    private static final TopicCheck CHECK = new TopicCheck("req", "ev", "dlq", "outcomes", "inbox", "state", WINDOW,
+            false);
 
     @Test
     void topicsAsTheWorkerCreatesThemPass() {
@@ -41,17 +42,39 @@ class TopicCheckTest {
     }
 
     @Test
-    void parkedAndOutcomeTopicsNeedAsManyPartitionsAsTheRequests() {
+    void theOutcomeTopicNeedsAsManyPartitionsAsTheRequests() {
         Map<String, TopicState> found = healthy(6, 1);
-        found.put("parked", state(3, 1, Map.of()));
         found.put("outcomes", state(12, 1, outcomeConfigs("compact,delete", WINDOW.toMillis())));
+        TopicProblem problem = only(CHECK.problems(found));
+        assertEquals("outcomes", problem.topic());
+        assertTrue(problem.refusal());
+        assertEquals("partitions", problem.setting());
+        assertTrue(problem.message().contains("req has 6"), problem.message());
+    }
+
+    @Test
+    void theSchedulerStateIsOneCompactOnlyPartition() {
+        Map<String, TopicState> found = healthy(6, 1);
+        found.put("state", state(3, 1, Map.of("cleanup.policy", "compact,delete")));
         List<TopicProblem> problems = CHECK.problems(found);
-        assertEquals(List.of("parked", "outcomes"), problems.stream().map(TopicProblem::topic).toList());
+        assertEquals(List.of("partitions", "cleanup.policy"), problems.stream().map(TopicProblem::setting).toList());
         problems.forEach(p -> {
             assertTrue(p.refusal());
-            assertEquals("partitions", p.setting());
-            assertTrue(p.message().contains("req has 6"), p.message());
+            assertEquals("state", p.topic());
         });
+        assertTrue(problems.get(0).message().contains("exactly 1"), problems.get(0).message());
+        assertTrue(problems.get(1).message().contains("set cleanup.policy=compact"), problems.get(1).message());
+    }
+
+    @Test
+    void theSchedulerInboxHasTwoPartitionsKeptForTheIdempotencyWindow() {
+        Map<String, TopicState> found = healthy(6, 1);
+        found.put("inbox", state(1, 1, Map.of("cleanup.policy", "delete",
+                "retention.ms", Long.toString(Duration.ofHours(1).toMillis()))));
+        List<TopicProblem> problems = CHECK.problems(found);
+        assertEquals(List.of("partitions", "retention.ms"), problems.stream().map(TopicProblem::setting).toList());
+        problems.forEach(p -> assertTrue(p.refusal() && p.topic().equals("inbox"), p.toString()));
+        assertTrue(problems.get(1).message().contains("relocator.idempotency-window"), problems.get(1).message());
     }
 
     @Test
@@ -88,10 +111,10 @@ class TopicCheckTest {
     @Test
     void oneInSyncReplicaOutOfSeveralIsOnlyAWarning() {
         Map<String, TopicState> found = healthy(6, 3);
-        found.put("parked", state(6, 3, Map.of("min.insync.replicas", "1")));
+        found.put("dlq", state(6, 3, Map.of("min.insync.replicas", "1")));
         TopicProblem problem = only(CHECK.problems(found));
         assertEquals(false, problem.refusal());
-        assertEquals("parked", problem.topic());
+        assertEquals("dlq", problem.topic());
     }
 
     private static TopicProblem only(List<TopicProblem> problems) {
@@ -99,14 +122,17 @@ class TopicCheckTest {
         return problems.get(0);
     }
 
-    /** The five topics as {@link TopicCreator#wanted} makes them, min.insync.replicas 2 where there are 3 replicas. */
+    /** The six topics as {@link TopicCreator#wanted} makes them, min.insync.replicas 2 where there are 3 replicas. */
     private static Map<String, TopicState> healthy(int partitions, int replicas) {
         String minInSync = replicas > 1 ? "2" : "1";
         Map<String, TopicState> found = new HashMap<>();
-        for (String topic : List.of("req", "ev", "dlq", "parked")) {
+        for (String topic : List.of("req", "ev", "dlq")) {
             found.put(topic, state(partitions, replicas, Map.of("min.insync.replicas", minInSync,
                     "cleanup.policy", "delete", "retention.ms", "604800000")));
         }
+        found.put("inbox", state(2, replicas, Map.of("min.insync.replicas", minInSync, "cleanup.policy", "delete",
+                "retention.ms", Long.toString(WINDOW.toMillis()))));
+        found.put("state", state(1, replicas, Map.of("min.insync.replicas", minInSync, "cleanup.policy", "compact")));
         Map<String, String> outcomes = new HashMap<>(outcomeConfigs("compact,delete", WINDOW.toMillis()));
         outcomes.put("min.insync.replicas", minInSync);
         found.put("outcomes", state(partitions, replicas, outcomes));

@@ -1,0 +1,229 @@
+package io.relocator.worker.messaging;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.StartupEvent;
+import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.domain.AttemptHistory;
+import io.relocator.worker.domain.CallPermits;
+import io.relocator.worker.domain.EventSink;
+import io.relocator.worker.domain.MigrationEvent;
+import io.relocator.worker.domain.MigrationRequest;
+import io.relocator.worker.domain.MigrationRunner;
+import io.relocator.worker.domain.NextStep;
+import io.relocator.worker.domain.RequestMark;
+import io.relocator.worker.messaging.OutcomeTransactions.OutcomeDropped;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Runs the grants of the fleet's scheduler for the requests partitions this worker owns: each granted request is run
+ * to its end ({@link MigrationRunner}), holding its slots meanwhile (retries included), and its end is written with
+ * the release of its slots in one transaction: terminal event, ended mark, {@code RELEASE(requestId, grant epoch)}.
+ *
+ * <p>What a grant finds decides what is done: an ended mark (a grant seen again, or a request handed off twice) only
+ * releases the slots; an in-flight mark (its last owner stopped or lost the partition mid-call) is reconciled with the
+ * Agents, never resent blindly; a request this process is still running (its partition left and came back) is
+ * adopted, not started twice; a request the scheduler ends without a migration (expired while waiting) gets its
+ * terminal event. At most {@code relocator.concurrency.max-in-flight} grants run here at once ({@link CallPermits}).
+ *
+ * <p>Threads: {@link #offer} on the fleet view's follower, {@link #assigned} and {@link #revoked} on the requests
+ * consumer's polling thread (from the rebalance listener); the migrations themselves on whatever thread ends each step.
+ */
+@ApplicationScoped
+public class GrantExecutor {
+
+    private static final Logger LOG = Logger.getLogger(GrantExecutor.class);
+
+    private final Map<String, LedgerEntry> running = new ConcurrentHashMap<>();
+    private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger calling = new AtomicInteger();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final FleetView view;
+    private final MigrationRunner runner;
+    private final OutcomeTransactions transactions;
+    private final OutcomeStore store;
+    private final EventRecords events;
+    private final LedgerRecords ledger;
+    private final EndedMigrationMeters endedMeters;
+    private final CallPermits permits;
+    private final String requestsTopic;
+    private volatile boolean closed;
+
+    public GrantExecutor(FleetView view, MigrationRunner runner, OutcomeTransactions transactions,
+            OutcomeStore store, EventRecords events, LedgerRecords ledger, EndedMigrationMeters endedMeters,
+            RelocatorConfig config) {
+        this.view = view;
+        this.runner = runner;
+        this.transactions = transactions;
+        this.store = store;
+        this.events = events;
+        this.ledger = ledger;
+        this.endedMeters = endedMeters;
+        this.permits = new CallPermits(config.concurrency().maxInFlight());
+        this.requestsTopic = config.topics().requests();
+    }
+
+    /** Before the fleet view starts following the state topic. */
+    void listen(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 1) StartupEvent event) {
+        view.onActionable(this::offer);
+    }
+
+    /** A granted or ending entry appeared in the state topic; on the fleet view's follower thread. */
+    void offer(LedgerEntry entry) {
+        synchronized (owned) {
+            if (!closed && owned.contains(entry.partition())) {
+                start(entry);
+            }
+        }
+    }
+
+    /**
+     * Requests partitions are this worker's from now, their marks restored: their live grants start (or are adopted);
+     * on the requests consumer's polling thread.
+     */
+    void assigned(Collection<TopicPartition> partitions) {
+        synchronized (owned) {
+            for (TopicPartition partition : partitions) {
+                owned.add(partition.partition());
+                view.actionable(partition.partition()).forEach(this::start);
+            }
+        }
+    }
+
+    /**
+     * Requests partitions are no longer this worker's: no grant of theirs starts here any more. Those running go on;
+     * what they write is refused ({@link OutcomeDropped}) unless the partition comes back, and their new owner
+     * reconciles them from their marks. On the requests consumer's polling thread.
+     */
+    void revoked(Collection<TopicPartition> partitions) {
+        synchronized (owned) {
+            partitions.forEach(partition -> owned.remove(partition.partition()));
+        }
+    }
+
+    /** Migrations being run here now (holding a permit); any thread. */
+    public int inFlight() {
+        return calling.get();
+    }
+
+    /** Grants waiting here for a permit ({@code max-in-flight} reached); any thread. */
+    public int waitingForPermit() {
+        return permits.waiting();
+    }
+
+    /**
+     * Stops starting grants; completes when no migration runs here any more. Grants not started are left to whoever
+     * owns their partition next. Any thread.
+     */
+    public Uni<Void> closeAndDrain() {
+        synchronized (owned) {
+            closed = true;
+            permits.close();
+        }
+        if (calling.get() == 0) {
+            drained.complete(null);
+        }
+        return Uni.createFrom().completionStage(drained);
+    }
+
+    private void start(LedgerEntry entry) {
+        String id = entry.requestId();
+        if (running.putIfAbsent(id, entry) != null) {
+            LOG.debugf("Grant %d of %s: already running here, adopted", entry.epoch(), id);
+            return;
+        }
+        TopicPartition origin = new TopicPartition(requestsTopic, entry.partition());
+        Optional<RequestMark> mark = store.lookup(entry.partition(), id);
+        Uni<Void> work;
+        if (mark.isPresent() && mark.get().ended()) {
+            LOG.debugf("Grant %d of %s: the request already ended, its slots are released", entry.epoch(), id);
+            work = transactions.writeFor(origin, List.of(ledger.release(id, entry.epoch())), List.of());
+        } else if (entry.state() == LedgerEntry.State.ENDING) {
+            work = runner.expire(entry.request(), sinkFor(entry, origin)).replaceWithVoid();
+        } else {
+            work = permits.acquire().chain(() -> {
+                calling.incrementAndGet();
+                return run(entry, origin, mark).eventually(this::callEnded);
+            });
+        }
+        work.subscribe().with(done -> running.remove(id, entry), failure -> {
+            running.remove(id, entry);
+            if (failure instanceof OutcomeDropped dropped) {
+                LOG.infof("Request %s left to the new owner of its partition (%s)", id, dropped.getMessage());
+            } else {
+                LOG.errorf(failure, "The outcome of request %s could not be committed: stopping, so that its "
+                        + "partition's next owner reconciles it", id);
+                Quarkus.asyncExit(1);
+            }
+        });
+    }
+
+    private void callEnded() {
+        permits.release();
+        if (calling.decrementAndGet() == 0 && closed) {
+            drained.complete(null);
+        }
+    }
+
+    private Uni<Void> run(LedgerEntry entry, TopicPartition origin, Optional<RequestMark> mark) {
+        MigrationRequest request = entry.request();
+        EventSink sink = sinkFor(entry, origin);
+        if (mark.isPresent() && mark.get().inFlight()) {
+            LOG.infof("Request %s was in flight (attempt %d) when its worker stopped or lost it: reconciling",
+                    request.requestId(), mark.get().attempt());
+            return runner.resume(request, mark.get().history(), sink).chain(next -> after(next, request, sink));
+        }
+        return runner.attempt(request, AttemptHistory.NONE, sink).chain(next -> after(next, request, sink));
+    }
+
+    /** Another attempt after the back-off, keeping the grant's slots (and the permit), until the request ends. */
+    private Uni<Void> after(NextStep next, MigrationRequest request, EventSink sink) {
+        if (!(next instanceof NextStep.RetryAfter retry)) {
+            return Uni.createFrom().voidItem();
+        }
+        Duration delay = Duration.ofMillis(Math.max(1, retry.delay().toMillis())); // timers take whole milliseconds
+        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                .chain(() -> runner.attempt(request, retry.history(), sink))
+                .chain(again -> after(again, request, sink));
+    }
+
+    /** Where one grant's events go: each with its mark; the terminal one with the release of the grant's slots. */
+    private EventSink sinkFor(LedgerEntry entry, TopicPartition origin) {
+        int partition = origin.partition();
+        return new EventSink() {
+            @Override
+            public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
+                RequestMark mark = RequestMark.inFlight(started, firstStart, packetId);
+                return transactions.writeFor(origin, List.of(events.of(started, null), store.record(partition, mark)),
+                        List.of(mark));
+            }
+
+            @Override
+            public Uni<Void> ended(MigrationEvent terminal) {
+                RequestMark mark = RequestMark.ended(terminal);
+                return transactions.writeFor(origin, List.of(events.of(terminal, null), store.record(partition, mark),
+                        store.inFlightCleared(partition, terminal.requestId()),
+                        ledger.release(terminal.requestId(), entry.epoch())), List.of(mark))
+                        .invoke(() -> endedMeters.ended(terminal));
+            }
+        };
+    }
+}

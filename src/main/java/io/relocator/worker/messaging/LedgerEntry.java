@@ -1,0 +1,41 @@
+package io.relocator.worker.messaging;
+
+import io.relocator.worker.domain.MigrationRequest;
+
+/**
+ * What the scheduler's state topic says of one request (key {@code r:<requestId>}): waiting for its slots, granted them
+ * (with the grant's epoch), or ending without a migration (expired while waiting, say: the owner of its partition
+ * writes its terminal event). A request whose slots were released has no entry (its key is a tombstone).
+ *
+ * @param partition the partition of the requests topic it was read from: the worker owning that partition runs it
+ * @param epoch     of the grant (or of the decision to end it); 0 while waiting. A release names it, so a stale one
+ *                  (from before a failover or a repeat) frees nothing
+ * @param reason    why it ends, for {@link State#ENDING}: an error code of the contract; otherwise null
+ */
+record LedgerEntry(State state, MigrationRequest request, int partition, long epoch, String reason) {
+
+    enum State {
+        WAITING, GRANTED, ENDING
+    }
+
+    static LedgerEntry waiting(MigrationRequest request, int partition) {
+        return new LedgerEntry(State.WAITING, request, partition, 0, null);
+    }
+
+    static LedgerEntry granted(MigrationRequest request, int partition, long epoch) {
+        return new LedgerEntry(State.GRANTED, request, partition, epoch, null);
+    }
+
+    static LedgerEntry ending(MigrationRequest request, int partition, long epoch, String reason) {
+        return new LedgerEntry(State.ENDING, request, partition, epoch, reason);
+    }
+
+    String requestId() {
+        return request.requestId();
+    }
+
+    /** Granted or ending: the owner of its partition has something to do. */
+    boolean actionable() {
+        return state != State.WAITING;
+    }
+}

@@ -2,7 +2,6 @@ package io.relocator.worker.flow;
 
 import static io.relocator.worker.testing.RequestPublisher.request;
 import static io.relocator.worker.testing.SimulatedNodesResource.EVACUATED;
-import static io.relocator.worker.testing.SimulatedNodesResource.MAX_QUEUED_PER_NODE;
 import static io.relocator.worker.testing.SimulatedNodesResource.NODES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -25,18 +24,18 @@ import io.relocator.worker.testing.SimulatedNodesResource;
 import io.relocator.worker.testing.SimulatorAdmin;
 
 /**
- * An evacuation: twenty nodes saturated at once, each with a backlog deeper than its share of the local queue, so that
- * together they fill the whole local queue (the default {@code max-queued}, 1,000), all ahead of requests for four
- * free nodes in the same partition. Before, the full queue made the consumer wait for room, so the free nodes'
- * requests behind the backlogs were not even read until the slow migrations ended.
+ * An evacuation: twenty nodes saturated at once, each with a backlog of 110, all ahead of requests for four free nodes
+ * in the same partition. Once, a full local queue made the consumer wait for room, so the free nodes' requests behind
+ * the backlogs were not even read until the slow migrations ended; now every request is handed to the fleet's
+ * scheduler when read, and the free nodes' requests are granted while the backlogs wait.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = SimulatedNodesResource.class, restrictToAnnotatedClass = false)
 class EvacuationBacklogTest extends FlowTestSupport {
 
-    /** Per saturated target: its share of the local queue, plus some to park. */
-    static final int PER_NODE = MAX_QUEUED_PER_NODE + 10;
+    /** Per saturated target: a backlog far beyond its bound (2). */
+    static final int PER_NODE = 110;
     static final int FREE = 24;
     static final Duration SLOW = Duration.ofSeconds(45);
 

@@ -1,7 +1,6 @@
 package io.relocator.worker.flow;
 
 import static io.relocator.worker.testing.RequestPublisher.request;
-import static io.relocator.worker.testing.SimulatedNodesResource.MAX_QUEUED_PER_NODE;
 import static io.relocator.worker.testing.SimulatedNodesResource.SLOW_SOURCE;
 import static io.relocator.worker.testing.SimulatedNodesResource.SLOW_TARGET;
 import static io.relocator.worker.testing.SimulatedNodesResource.SLOW_TARGET_MAX_INCOMING;
@@ -38,8 +37,8 @@ import io.relocator.worker.testing.TopicReader;
 /**
  * Records that cannot be written as they are, among valid requests in one partition: a record of about 1 MB that
  * the broker accepts but whose dead-letter copy (the same bytes plus headers) is larger than a producer request may
- * be, and a valid request padded to about 1 MB with a field nobody reads, parked because its target node is
- * saturated. Before, the first put the worker's transactions into a loop that never ended: nothing completed, not
+ * be, and a valid request padded to about 1 MB with a field nobody reads, handed to the fleet's scheduler behind a
+ * saturated node's backlog (its inbox record and ledger entry are the validated request, not the record's bytes). Before, the first put the worker's transactions into a loop that never ended: nothing completed, not
  * even the requests before it, and readiness stayed DOWN.
  */
 @QuarkusTest
@@ -53,8 +52,8 @@ class PoisonRecordTest extends FlowTestSupport {
      */
     private static final int OVERSIZED = 1_048_450;
     private static final int PADDING = 1_000_000;
-    /** What the saturated node runs and keeps waiting locally; the requests after these are parked. */
-    private static final int SATURATING = SLOW_TARGET_MAX_INCOMING + MAX_QUEUED_PER_NODE + 5;
+    /** A backlog for the saturated node: the padded request waits behind it in the fleet's scheduler. */
+    private static final int SATURATING = SLOW_TARGET_MAX_INCOMING + 20;
 
     @AfterEach
     void heal() {
@@ -114,12 +113,15 @@ class PoisonRecordTest extends FlowTestSupport {
         assertTrue(PublishedEvent.headers(standIn).get("dead-letter-reason").contains("RecordTooLargeException"),
                 PublishedEvent.headers(standIn).get("dead-letter-reason"));
 
-        try (TopicReader parked = new TopicReader(bootstrap, "migration-requests-parked")) {
-            List<ConsumerRecord<byte[], byte[]>> copies = parked.readToEnd(WAIT).stream()
-                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains(padded)).toList();
-            assertTrue(!copies.isEmpty(), "the padded request was parked (its node was saturated)");
-            copies.forEach(copy -> assertTrue(copy.value().length < 1024,
-                    "a parked copy is the validated request, not the record's bytes: " + copy.value().length));
+        for (String ledger : List.of("relocator-sched-inbox", "relocator-sched-state")) {
+            try (TopicReader reader = new TopicReader(bootstrap, ledger)) {
+                List<ConsumerRecord<byte[], byte[]>> copies = reader.readToEnd(WAIT).stream()
+                        .filter(r -> r.value() != null && new String(r.value(), StandardCharsets.UTF_8)
+                                .contains(padded)).toList();
+                assertTrue(!copies.isEmpty(), "the padded request went through " + ledger);
+                copies.forEach(copy -> assertTrue(copy.value().length < 1024, ledger
+                        + " holds the validated request, not the record's bytes: " + copy.value().length));
+            }
         }
 
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -36,7 +36,7 @@ import io.relocator.worker.testing.TopicReader;
 
 /**
  * The nodes' password, in clear or in base64 (its form on the wire), leaves the process by no path: not in events, dead
- * letters, the internal topics (outcome marks, parked copies; read uncommitted, aborted transactions included), the
+ * letters, the internal topics (outcome marks, the scheduler's inbox and state; read uncommitted, aborted transactions included), the
  * application's log (a file in the test profile, DEBUG for the worker and CXF), {@code /q/metrics}, {@code /q/health}
  * or the simulator's admin view. One Agent ({@value SimulatedNodesResource#FAULTY}) is careless and repeats the
  * password it was sent in its fault text ({@code ECHO_CREDENTIALS}), which the worker copies into a FAILED event.
@@ -63,8 +63,10 @@ class SecretLeakTest extends FlowTestSupport {
     @ConfigProperty(name = "relocator.topics.outcomes")
     String outcomesTopic;
 
-    @ConfigProperty(name = "relocator.topics.parked")
-    String parkedTopic;
+    @ConfigProperty(name = "relocator.topics.scheduler-inbox")
+    String inboxTopic;
+    @ConfigProperty(name = "relocator.topics.scheduler-state")
+    String stateTopic;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -99,7 +101,8 @@ class SecretLeakTest extends FlowTestSupport {
         assertTrue(noSecretIn(eventsTopic, secrets).contains(run + "-echo"), "the events topic was read");
         noSecretIn(deadLetterTopic, secrets);
         assertTrue(noSecretIn(outcomesTopic, secrets).contains(run + "-echo"), "the outcome topic was read");
-        noSecretIn(parkedTopic, secrets);
+        assertTrue(noSecretIn(inboxTopic, secrets).contains(run + "-echo"), "the scheduler's inbox was read");
+        assertTrue(noSecretIn(stateTopic, secrets).contains(run + "-echo"), "the scheduler's state was read");
 
         String log = Files.readString(Path.of(logFile));
         assertTrue(log.contains(run + "-echo"), "the log file is the application's");

@@ -61,8 +61,7 @@ abstract class ProcessTestSupport {
                 "relocator.worker.enabled", "false",
                 "relocator.simulator.enabled", "true",
                 "relocator.topics.create", "false",
-                "mp.messaging.incoming.requests.enabled", "false",
-                "mp.messaging.incoming.parked.enabled", "false"),
+                "mp.messaging.incoming.requests.enabled", "false"),
                 Map.of("RELOCATOR_SIMULATOR_PASSWORD", password, "RELOCATOR_SIMULATOR_ADMIN_TOKEN", adminToken))
                 .awaitReady(Duration.ofSeconds(60));
         admin = new SimulatorAdmin(simulator.port(), adminToken);

@@ -28,7 +28,6 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
     public static final String SLOW_TARGET = "slow-dst";
     public static final List<String> FAST_TARGETS = List.of("fast-1", "fast-2", "fast-3");
     public static final int SLOW_TARGET_MAX_INCOMING = 10;
-    public static final int MAX_QUEUED_PER_NODE = 100;
     /** The evacuation case: twenty nodes, each the source for the next, saturated at once. */
     public static final List<String> EVACUATED = java.util.stream.IntStream.rangeClosed(1, 20)
             .mapToObj(i -> String.format("evac-%02d", i)).toList();
@@ -45,8 +44,6 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
         config.put("relocator.simulator.admin-token", UUID.randomUUID() + "-Admin");
         config.put("relocator.simulator.latency", "PT0.3S");
         config.put("relocator.concurrency.per-target-node", Integer.toString(PER_TARGET_BOUND));
-        config.put("relocator.scheduler.max-queued-per-node", Integer.toString(MAX_QUEUED_PER_NODE));
-        config.put("relocator.scheduler.park-delay", "PT5S");
         config.put("relocator.retry.max-attempts", Integer.toString(MAX_ATTEMPTS));
         config.put("relocator.retry.initial-backoff", "PT0.2S");
         config.put("relocator.reconcile.interval", "PT0.2S");

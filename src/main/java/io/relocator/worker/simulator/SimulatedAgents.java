@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -40,6 +41,10 @@ public final class SimulatedAgents {
     /** Containers a migration holds, with the migration (which tells from when it shows its transition). */
     private final Map<String, InProgress> migrating = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> migrateCallsByContainer = new ConcurrentHashMap<>();
+    /** Migrations begun and not ended, on every node: what a fleet-wide bound is checked against. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** The most migrations ever in flight at once on every node together, since the start or the last reset. */
+    private final AtomicInteger peakInFlight = new AtomicInteger();
     /** Migrations accepted with a packet id and not ended, by source node and packet id: what system/cancel finds. */
     private final Map<PacketKey, Migration> byPacket = new ConcurrentHashMap<>();
     private volatile boolean offersCancel = true;
@@ -194,6 +199,18 @@ public final class SimulatedAgents {
     public void resetCounters() {
         nodes.values().forEach(SimulatedNode::resetCounters);
         migrateCallsByContainer.clear();
+        // As on each node: a migration still running keeps counting, so the peak restarts from what is in flight now.
+        peakInFlight.set(inFlight.get());
+    }
+
+    /** Migrations in flight now, on every node together. Any thread. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The most migrations in flight at once on every node together. Any thread. */
+    int peakInFlight() {
+        return peakInFlight.get();
     }
 
     /** How long a migration out of this node takes: its own latency, else the simulator-wide one. */
@@ -249,6 +266,7 @@ public final class SimulatedAgents {
         }
         source.startOutgoing();
         destination.startIncoming();
+        peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         Migration migration = new Migration(source, destination, call.eids(), packetId.orElse(null),
                 new AtomicBoolean());
         packetId.ifPresent(id -> byPacket.putIfAbsent(new PacketKey(source, id), migration));
@@ -305,6 +323,7 @@ public final class SimulatedAgents {
         }
         migration.source().inFlightOut.decrementAndGet();
         migration.destination().inFlightIn.decrementAndGet();
+        inFlight.decrementAndGet();
         return true;
     }
 

@@ -61,7 +61,10 @@ final class SimulatorAdminRoutes {
         router.post(BASE + "/reset").handler(ctx -> done(ctx, agents::resetCounters));
     }
 
-    /** Per node counters and containers, per container migrate calls, and totals; keys sorted for stable output. */
+    /**
+     * Per node counters and containers, per container migrate calls, totals, and migrations in flight on all nodes
+     * together now and at their peak ({@code fleet}); keys sorted for stable output.
+     */
     JsonObject stats() {
         JsonObject nodes = new JsonObject();
         JsonObject totals = new JsonObject().put("migrateCalls", 0L).put("loginCalls", 0L).put("getInfoCalls", 0L);
@@ -72,7 +75,9 @@ final class SimulatorAdminRoutes {
         });
         Map<String, Object> perContainer = new TreeMap<>();
         agents.migrateCallsByContainer().forEach((eid, calls) -> perContainer.put(eid, calls.get()));
-        return new JsonObject().put("nodes", nodes).put("totals", totals).put("offersCancel", agents.offersCancel())
+        JsonObject fleet = new JsonObject().put("inFlight", agents.inFlight()).put("peak", agents.peakInFlight());
+        return new JsonObject().put("nodes", nodes).put("totals", totals).put("fleet", fleet)
+                .put("offersCancel", agents.offersCancel())
                 .put("containerMigrateCalls", new JsonObject(perContainer));
     }
 

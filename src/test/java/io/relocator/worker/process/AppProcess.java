@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -65,6 +66,10 @@ final class AppProcess implements AutoCloseable {
         return port;
     }
 
+    String name() {
+        return name;
+    }
+
     String log() {
         try {
             return Files.readString(log);
@@ -101,6 +106,35 @@ final class AppProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /**
+     * The value of the first sample of the metric {@code name} on {@code /q/metrics} (Prometheus text, with or without
+     * labels), or empty when the process does not export it or nothing answers.
+     */
+    OptionalDouble metric(String name) {
+        String text;
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/q/metrics")).timeout(Duration.ofSeconds(3)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return OptionalDouble.empty();
+            }
+            text = response.body();
+        } catch (IOException e) {
+            return OptionalDouble.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalDouble.empty();
+        }
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                String rest = line.substring(line.startsWith(name + "{") ? line.indexOf('}') + 1 : name.length());
+                return OptionalDouble.of(Double.parseDouble(rest.strip().split("\\s+")[0]));
+            }
+        }
+        return OptionalDouble.empty();
     }
 
     boolean isAlive() {

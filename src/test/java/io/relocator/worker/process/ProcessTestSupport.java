@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -95,13 +96,7 @@ abstract class ProcessTestSupport {
         config.put("relocator.reconcile.deadline", "PT60S");
         config.put("relocator.reconcile.grace", "PT2S");
         config.put("relocator.retry.initial-backoff", "PT0.2S");
-        for (String node : NODES) {
-            String prefix = "relocator.nodes." + node + ".";
-            config.put(prefix + "agent-url", "http://127.0.0.1:" + simulator.port() + "/simulator/agents/" + node);
-            config.put(prefix + "address", node + ".sim.invalid");
-            config.put(prefix + "username", "root");
-            config.put(prefix + "password", "${IT_PASSWORD}");
-        }
+        config.putAll(inventory(NODES));
         config.putAll(overrides);
         AppProcess worker = AppProcess.start(getClass().getSimpleName() + "-" + life, config,
                 Map.of("IT_PASSWORD", password));
@@ -109,14 +104,38 @@ abstract class ProcessTestSupport {
         return worker.awaitReady(Duration.ofSeconds(60));
     }
 
+    /**
+     * The worker's inventory entries for these simulated nodes (startWorker gives every worker those of NODES): each
+     * node's Agent is the simulator's, its password the run's, from the worker's environment.
+     */
+    static Map<String, String> inventory(List<String> nodes) {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (String node : nodes) {
+            String prefix = "relocator.nodes." + node + ".";
+            config.put(prefix + "agent-url", "http://127.0.0.1:" + simulator.port() + "/simulator/agents/" + node);
+            config.put(prefix + "address", node + ".sim.invalid");
+            config.put(prefix + "username", "root");
+            config.put(prefix + "password", "${IT_PASSWORD}");
+        }
+        return config;
+    }
+
     /** Places {@code count} containers, one per request, on sources round the nodes, and publishes the requests. */
     static Map<String, String> publish(String run, int count) {
+        return publish(run, count, NODES);
+    }
+
+    /**
+     * As {@link #publish(String, int)}, round these nodes: request i moves a container from node i to node i + 1
+     * (modulo their number).
+     */
+    static Map<String, String> publish(String run, int count, List<String> nodes) {
         Map<String, String> containerOf = new LinkedHashMap<>();
         Map<String, List<String>> placed = new HashMap<>();
         List<String[]> requests = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String source = NODES.get(i % NODES.size());
-            String target = NODES.get((i + 1) % NODES.size());
+            String source = nodes.get(i % nodes.size());
+            String target = nodes.get((i + 1) % nodes.size());
             String container = UUID.randomUUID().toString();
             String requestId = run + "-" + i;
             containerOf.put(requestId, container);
@@ -214,6 +233,23 @@ abstract class ProcessTestSupport {
         Map<String, Integer> counts = new HashMap<>();
         calls.fieldNames().forEachRemaining(container -> counts.put(container, calls.path(container).asInt()));
         return counts;
+    }
+
+    /** One of the simulator's per-node counters ({@code peakIn}, {@code peakOut}, ...) for every node it knows. */
+    static Map<String, Integer> perNode(String counter) {
+        JsonNode nodes = admin.stats().path("nodes");
+        Map<String, Integer> values = new TreeMap<>();
+        nodes.fieldNames().forEachRemaining(node -> values.put(node, nodes.path(node).path(counter).asInt()));
+        return values;
+    }
+
+    /** The most migrations the simulator saw in flight at once on all its nodes together. */
+    static int fleetPeak() {
+        JsonNode peak = admin.stats().path("fleet").path("peak");
+        if (!peak.isInt()) {
+            throw new AssertionError("the simulator's stats carry no fleet.peak");
+        }
+        return peak.asInt();
     }
 
     /** Writes the run's figures to target/it-figures/NAME.txt (the README quotes them) and to the test output. */

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,6 +63,31 @@ class SimulatorAdminRoutesTest {
         assertEquals("NONE", source.getString("fault"));
         assertEquals(1, stats.getJsonObject("containerMigrateCalls").getLong(ct1));
         assertEquals(1, stats.getJsonObject("totals").getLong("migrateCalls"));
+    }
+
+    @Test
+    void theFleetPeakCountsMigrationsOnEveryNodeTogetherAndRestartsFromWhatRunsAtAReset() {
+        List<SimulatedAgents.Migration> running = new ArrayList<>();
+        for (String[] move : new String[][] {{"hn-01", "hn-02"}, {"hn-03", "hn-04"}, {"hn-05", "hn-06"}}) {
+            String eid = UUID.randomUUID().toString();
+            sim.agents.placeContainer(move[0], eid);
+            sim.agents.node(move[1]);
+            running.add(sim.agents.beginMigration(sim.agents.node(move[0]), migrateCall(eid, move[1]),
+                    Optional.empty()));
+        }
+        sim.agents.finishMigration(running.get(0));
+        sim.agents.finishMigration(running.get(1));
+
+        JsonObject fleet = sim.stats().getJsonObject("fleet");
+        assertEquals(3, fleet.getInteger("peak"), "three at once on three disjoint pairs of nodes");
+        assertEquals(1, fleet.getInteger("inFlight"));
+        JsonObject nodes = sim.stats().getJsonObject("nodes");
+        assertEquals(1, nodes.getJsonObject("hn-02").getInteger("peakIn"), "no node saw more than one");
+
+        sim.admin("POST", "/reset", null);
+        assertEquals(1, sim.stats().getJsonObject("fleet").getInteger("peak"), "the one still running");
+        sim.agents.finishMigration(running.get(2));
+        assertEquals(0, sim.stats().getJsonObject("fleet").getInteger("inFlight"));
     }
 
     @Test
@@ -182,5 +210,14 @@ class SimulatorAdminRoutesTest {
 
     private static String batch(String... eids) {
         return new JsonObject().put("containers", new JsonArray(List.of(eids))).encode();
+    }
+
+    private MigrateV2vCall migrateCall(String eid, String target) {
+        return new MigrateV2vCall(false, false, Optional.empty(), Optional.empty(), List.of(eid),
+                SimulatorHarness.address(target), b64(SimulatorHarness.USER), b64(sim.password));
+    }
+
+    private static String b64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 }

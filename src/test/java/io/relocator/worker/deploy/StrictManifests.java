@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
@@ -36,17 +37,18 @@ import io.strimzi.api.kafka.model.user.KafkaUser;
 final class StrictManifests {
 
     /** apiVersion/kind of every resource this project deploys, and its model. */
-    static final Map<String, Class<?>> KINDS = Map.of(
-            "v1/ConfigMap", ConfigMap.class,
-            "v1/Secret", Secret.class,
-            "v1/Service", Service.class,
-            "apps/v1/StatefulSet", StatefulSet.class,
-            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
-            "monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class,
-            "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class,
-            "kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class,
-            "kustomize.config.k8s.io/v1beta1/Kustomization", Kustomization.class);
+    static final Map<String, Class<?>> KINDS = Map.ofEntries(
+            Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("v1/Secret", Secret.class),
+            Map.entry("v1/Service", Service.class),
+            Map.entry("apps/v1/StatefulSet", StatefulSet.class),
+            Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+            Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class),
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class),
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class),
+            Map.entry("kustomize.config.k8s.io/v1beta1/Kustomization", Kustomization.class));
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -89,6 +91,15 @@ final class StrictManifests {
             throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
         }
         return models;
+    }
+
+    /** A file that is no Kubernetes resource (no apiVersion, no kind) as {@code model}, as strictly. */
+    static <T> T readAs(Path file, Class<T> model) {
+        try {
+            return YAML.readValue(file.toFile(), model);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Only the Kubernetes resources (not the kustomization files). */

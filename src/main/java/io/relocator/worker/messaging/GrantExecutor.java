@@ -1,5 +1,6 @@
 package io.relocator.worker.messaging;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -19,6 +20,8 @@ import jakarta.interceptor.Interceptor;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.relocator.worker.config.RelocatorConfig;
@@ -65,11 +68,17 @@ public class GrantExecutor {
     private final EndedMigrationMeters endedMeters;
     private final CallPermits permits;
     private final String requestsTopic;
+    private final Clock clock;
+    private final Timer waits;
     private volatile boolean closed;
 
     public GrantExecutor(FleetView view, MigrationRunner runner, OutcomeTransactions transactions,
             OutcomeStore store, EventRecords events, LedgerRecords ledger, EndedMigrationMeters endedMeters,
-            RelocatorConfig config) {
+            RelocatorConfig config, Clock clock, MeterRegistry registry) {
+        this.clock = clock;
+        this.waits = Timer.builder("relocator.migrations.wait")
+                .description("From a request's first read to its grant starting here (waiting for slots and permits)")
+                .publishPercentileHistogram().register(registry);
         this.view = view;
         this.runner = runner;
         this.transactions = transactions;
@@ -161,6 +170,9 @@ public class GrantExecutor {
         } else {
             work = permits.acquire().chain(() -> {
                 calling.incrementAndGet();
+                if (mark.isEmpty() || !mark.get().inFlight()) {
+                    waits.record(Duration.between(entry.request().receivedAt(), clock.instant()));
+                }
                 return run(entry, origin, mark).eventually(this::callEnded);
             });
         }

@@ -81,9 +81,9 @@ start_simulator() {
   RELOCATOR_SIMULATOR_PASSWORD="$BENCH_PASSWORD" RELOCATOR_SIMULATOR_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" java -Xms256m -Xmx1g -XX:+UseG1GC \
     -Dquarkus.http.port="$SIM_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
     -Drelocator.simulator.enabled=true -Drelocator.simulator.username=root -Drelocator.worker.enabled=false \
-    -Dmp.messaging.incoming.requests.enabled=false -Dmp.messaging.incoming.parked.enabled=false \
+    -Dmp.messaging.incoming.requests.enabled=false \
     -Drelocator.topics.create=false -Drelocator.topics.requests="bench-sim-unused" \
-    -Drelocator.topics.parked="bench-sim-unused-parked" -Dquarkus.log.category.\"io.relocator\".level=WARN \
+    -Dquarkus.log.category.\"io.relocator\".level=WARN \
     "$@" -jar "$JAR" >"$WORK/$name-simulator.log" 2>&1 &
   SIM_PID=$!
   PIDS+=("$SIM_PID")
@@ -107,17 +107,18 @@ stop_scenario() {
   WORKER_PID="" SIM_PID=""
 }
 
-# inventory FILE SCENARIO NODE...: topics, group and one block per node (password from the environment only).
+# inventory FILE SCENARIO NODE...: topics (the scheduler's too, so that no scenario reads another's waiting requests),
+# group and one block per node (password from the environment only).
 inventory() {
   local file=$1 scenario=$2; shift 2
   {
     echo "relocator.topics.requests=bench-$scenario-requests"
     echo "relocator.topics.events=bench-$scenario-events"
     echo "relocator.topics.dead-letter=bench-$scenario-dlq"
-    echo "relocator.topics.parked=bench-$scenario-parked"
     echo "relocator.topics.outcomes=bench-$scenario-outcomes"
+    echo "relocator.topics.scheduler-inbox=bench-$scenario-sched-inbox"
+    echo "relocator.topics.scheduler-state=bench-$scenario-sched-state"
     echo "mp.messaging.incoming.requests.group.id=bench-$scenario"
-    echo "mp.messaging.incoming.parked.group.id=bench-$scenario"
     for node in "$@"; do
       echo "relocator.nodes.$node.agent-url=http://127.0.0.1:$SIM_PORT/simulator/agents/$node"
       echo "relocator.nodes.$node.address=$node.sim.invalid"
@@ -159,7 +160,7 @@ worker_facts() {
 
 run_overhead() {
   local nodes=16 bound=4
-  local overrides="16 nodes; relocator.concurrency.per-target-node=$bound (per-source-node 4, max-in-flight 1000, max-queued 1000: defaults); simulator latency 0; direct driver concurrency 64 = nodes x bound"
+  local overrides="16 nodes; relocator.concurrency.per-target-node=$bound (per-source-node 4, max-in-flight 1000: defaults); simulator latency 0; direct driver concurrency 64 = nodes x bound"
   local file; file="$(record overhead "$overrides")"
   say "overhead: simulator"
   start_simulator overhead
@@ -178,7 +179,7 @@ run_overhead() {
 
 run_scale() {
   local nodes="${BENCH_SCALE_NODES:-500}" rounds="${BENCH_SCALE_ROUNDS:-24}"
-  local overrides="$nodes nodes; relocator.concurrency.per-target-node=4, relocator.concurrency.per-source-node=8 (sources spread round-robin, about 4 out of each node at once; 8 so the source bound never limits), relocator.concurrency.max-in-flight=2500, relocator.scheduler.max-queued=$((nodes * rounds)) (the whole backlog may wait locally); simulator latency 5 s; $rounds requests per target node"
+  local overrides="$nodes nodes; relocator.concurrency.per-target-node=4, relocator.concurrency.per-source-node=8 (sources spread round-robin, about 4 out of each node at once; 8 so the source bound never limits), relocator.concurrency.max-in-flight=2500 (the whole backlog of $((nodes * rounds)) waits at the scheduler, within the default max-waiting 100000); simulator latency 5 s; $rounds requests per target node"
   local file; file="$(record scale "$overrides")"
   say "scale: simulator"
   start_simulator scale -Drelocator.simulator.latency=5s
@@ -186,7 +187,6 @@ run_scale() {
   { echo "relocator.concurrency.per-target-node=4"
     echo "relocator.concurrency.per-source-node=8"
     echo "relocator.concurrency.max-in-flight=2500"
-    echo "relocator.scheduler.max-queued=$((nodes * rounds))"
   } >>"$WORK/scale.properties"
   say "scale: worker with $nodes nodes"
   start_worker scale "$WORK/scale.properties"
@@ -197,28 +197,18 @@ run_scale() {
   stop_scenario
 }
 
-# run_fairness VARIANT OVERRIDE_LINES...
-run_fairness_variant() {
-  local variant=$1; shift
-  local file; file="$(record "fairness-$variant" "$*")"
-  say "fairness ($variant): simulator"
-  start_simulator "fairness-$variant"
-  inventory "$WORK/fairness-$variant.properties" "fairness-$variant" s-src s f1-src f2-src f3-src f1 f2 f3
-  for line in "$@"; do echo "$line" >>"$WORK/fairness-$variant.properties"; done
-  say "fairness ($variant): worker"
-  start_worker "fairness-$variant" "$WORK/fairness-$variant.properties"
-  bench fairness 300 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
-    bootstrap="$BOOTSTRAP" requests="bench-fairness-$variant-requests" group="bench-fairness-$variant" events="bench-fairness-$variant-events" \
-    parked="bench-fairness-$variant-parked" variant="$variant" slow="${BENCH_FAIR_SLOW:-10000}" \
-    fast="${BENCH_FAIR_FAST:-100}" slow-ms=60000 fast-ms=300 fast-bound=2 >>"$file"
-  stop_scenario
-}
-
+# Defaults: the whole backlog waits at the fleet's scheduler (relocator.scheduler.max-waiting 100000).
 run_fairness() {
-  # As configured by default: a node's share of the local queue is 100, the rest of its backlog is parked.
-  run_fairness_variant parking "relocator.scheduler.park-delay=30s"
-  # The whole backlog in memory: no parking, the heap holds 10,000 waiting requests.
-  run_fairness_variant memory "relocator.scheduler.max-queued=20000" "relocator.scheduler.max-queued-per-node=20000"
+  local file; file="$(record fairness "defaults; 8 nodes (S and F1..F3, each with its own source)")"
+  say "fairness: simulator"
+  start_simulator fairness
+  inventory "$WORK/fairness.properties" fairness s-src s f1-src f2-src f3-src f1 f2 f3
+  say "fairness: worker"
+  start_worker fairness "$WORK/fairness.properties"
+  bench fairness 300 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
+    bootstrap="$BOOTSTRAP" requests=bench-fairness-requests group=bench-fairness events=bench-fairness-events \
+    slow="${BENCH_FAIR_SLOW:-10000}" fast="${BENCH_FAIR_FAST:-100}" slow-ms=60000 fast-ms=300 fast-bound=2 >>"$file"
+  stop_scenario
 }
 
 run_memory() {

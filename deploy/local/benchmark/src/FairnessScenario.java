@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * fairness: a slow node's backlog published ahead of fast nodes' requests. 10,000 requests for S (60 s each) first,
  * then 100 for each of F1..F3 (0.3 s each): do the fast requests wait only for their own nodes' bound, and what does
- * holding the backlog cost the heap? Run once per variant (parking, memory) with its own topics; the keys carry it.
+ * holding the backlog cost the heap? The whole backlog waits at the fleet's scheduler (within the default
+ * relocator.scheduler.max-waiting), in the heap of the one worker.
  */
 final class FairnessScenario {
 
@@ -16,7 +17,6 @@ final class FairnessScenario {
 
     static void run(Options o) throws Exception {
         SimulatorAdmin sim = new SimulatorAdmin(o.get("sim"));
-        String prefix = o.get("variant");
         int slowCount = o.getInt("slow", 10000);
         int fastPerNode = o.getInt("fast", 100);
         int fastBound = o.getInt("fast-bound", 2);
@@ -25,7 +25,7 @@ final class FairnessScenario {
         sim.awaitUp(60);
         WorkerGauges.awaitUp(o.get("worker"), 120);
         sim.awaitLogins("", 8, 60);
-        String key = "fairness." + prefix + ".";
+        String key = "fairness.";
         Console.result(key + "group_stable_wait_ms",
                 KafkaLookups.awaitAssigned(o.get("bootstrap"), o.get("group"), o.get("requests"), 60));
         sim.setLatency("s-src", o.getInt("slow-ms", 60000));
@@ -34,12 +34,12 @@ final class FairnessScenario {
         }
         List<Request> slow = new ArrayList<>();
         for (int i = 0; i < slowCount; i++) {
-            slow.add(Request.between(prefix + "-s-" + i, "s-src", "s"));
+            slow.add(Request.between("fairness-s-" + i, "s-src", "s"));
         }
         List<Request> quick = new ArrayList<>();
         for (int i = 0; i < fastPerNode; i++) {
             for (String f : FAST) {
-                quick.add(Request.between(prefix + "-" + f + "-" + i, f + "-src", f));
+                quick.add(Request.between("fairness-" + f + "-" + i, f + "-src", f));
             }
         }
         sim.place(slow);
@@ -83,8 +83,7 @@ final class FairnessScenario {
             Console.figure(key + "peak_heap_used_mb", sampler.peakHeapMb, sampler.heapError());
             Console.figure(key + "live_heap_mb", Console.decimals(liveMb, 1), liveError);
             Console.result(key + "peak_threads", sampler.peakThreads);
-            Console.result(key + "worker_queued_at_end", sampler.lastQueued);
-            Console.result(key + "parked_records", KafkaLookups.endOffsetsSum(o.get("bootstrap"), o.get("parked")));
+            Console.result(key + "waiting_at_end", sampler.lastWaiting);
             Console.result(key + "slow_node_peak_in", sim.nodes().path("s").path("peakIn").asInt());
         }
     }

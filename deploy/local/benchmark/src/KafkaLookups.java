@@ -1,15 +1,12 @@
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** What the scenarios ask the broker directly, besides the events: the worker's group state, a topic's size. */
+/** What the scenarios ask the broker directly, besides the events: the worker's group state. */
 final class KafkaLookups {
 
     /** The requests topic's partitions as the worker creates them: all of them assigned means the group has settled. */
@@ -18,7 +15,7 @@ final class KafkaLookups {
     private KafkaLookups() {
     }
 
-    /** A consumer of String keys and values, for Events and for end offsets. */
+    /** A consumer of String keys and values, for Events. */
     static Properties stringConsumer(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -48,19 +45,5 @@ final class KafkaLookups {
         }
         Console.log("the worker's group %s was not stable with %s assigned after %d s", group, topic, seconds);
         return -1;
-    }
-
-    /** The records ever written to the topic (the sum of its end offsets); 0 if it does not exist, -1 on error. */
-    static long endOffsetsSum(String bootstrap, String topic) {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(stringConsumer(bootstrap))) {
-            var parts = c.partitionsFor(topic, Duration.ofSeconds(10));
-            if (parts == null) {
-                return 0;
-            }
-            return c.endOffsets(parts.stream().map(i -> new TopicPartition(topic, i.partition())).toList())
-                    .values().stream().mapToLong(Long::longValue).sum();
-        } catch (Exception e) {
-            return -1;
-        }
     }
 }

@@ -29,19 +29,17 @@ final class ReportWriter {
         if (r.containsKey("scale")) {
             scale(md, r.get("scale"));
         }
-        for (String variant : List.of("parking", "memory")) {
-            if (r.containsKey("fairness-" + variant)) {
-                fairness(md, variant, r.get("fairness-" + variant));
-            }
+        if (r.containsKey("fairness")) {
+            fairness(md, r.get("fairness"));
         }
         md.append(END).append('\n');
         replaceBlock(Path.of(docPath), md.toString());
     }
 
-    /** The results files there are, by scenario (fairness by variant), in the order of the report. */
+    /** The results files there are, by scenario, in the order of the report. */
     private static Map<String, Properties> readResults(String resultsDir) throws Exception {
         Map<String, Properties> r = new LinkedHashMap<>();
-        for (String name : List.of("overhead", "scale", "fairness-parking", "fairness-memory")) {
+        for (String name : List.of("overhead", "scale", "fairness")) {
             Path f = Path.of(resultsDir, name + ".properties");
             if (Files.exists(f)) {
                 Properties p = new Properties();
@@ -121,12 +119,9 @@ final class ReportWriter {
         md.append('\n');
     }
 
-    private static void fairness(StringBuilder md, String variant, Properties f) {
-        String k = "fairness." + variant + ".";
-        md.append("### Fairness and memory, variant `").append(variant).append("`: ")
-                .append(variant.equals("parking") ? "default local queue (100 per node), the excess parked"
-                        : "the whole backlog in the local queue")
-                .append("\n\n");
+    private static void fairness(StringBuilder md, Properties f) {
+        String k = "fairness.";
+        md.append("### Fairness and memory: the whole backlog waiting at the fleet's scheduler\n\n");
         head(md, f);
         md.append("10,000 requests for S (60 s each, bound 2) published first, then 100 for each of F1, F2, F3 "
                 + "(0.3 s each, bound 2). Queue wait = STARTED event time minus publish time (or minus the event's "
@@ -148,8 +143,8 @@ final class ReportWriter {
         double heap = num(f, k + "peak_heap_used_mb");
         row(md, "worker heap used with the backlog, peak sampled every 3 s / live set after full GC",
                 mb(f, k + "peak_heap_used_mb") + " / " + mb(f, k + "live_heap_mb"), verdict(heap < 512, "< 512 MB"));
-        row(md, "requests waiting in the worker at the end / records in the parking topic",
-                f.getProperty(k + "worker_queued_at_end") + " / " + f.getProperty(k + "parked_records"), "");
+        row(md, "requests waiting at the scheduler at the end (gauge `relocator_scheduler_waiting`)",
+                f.getProperty(k + "waiting_at_end"), "");
         row(md, "worker live threads, peak", f.getProperty(k + "peak_threads"), verdict(num(f, k + "peak_threads") < 100, "< 100"));
         row(md, "S: peak migrations into it at the simulator / S requests started",
                 f.getProperty(k + "slow_node_peak_in") + " / " + f.getProperty(k + "slow_started"), "<= 2");

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Samples the worker while a scenario runs, on a thread of its own: threads and the in-flight and queued gauges every
+ * Samples the worker while a scenario runs, on a thread of its own: threads and the in-flight and waiting gauges every
  * {@code everyMs}, the heap every {@code heapEveryMs}, and, when a simulator is given, the migrations it holds. The
  * scenarios read the peaks after {@link #stop()}.
  */
@@ -27,7 +27,7 @@ final class Sampler {
     volatile int liveAtInFlight;
     volatile int peakInFlight;
     volatile int peakSimInFlight;
-    volatile int lastQueued;
+    volatile int lastWaiting;
     /** In flight at which the live set is taken, once (only with a simulator: the scale run). */
     int liveAt = 1900;
     private Thread thread;
@@ -86,7 +86,7 @@ final class Sampler {
                 peakThreads = Math.max(peakThreads, probe.threads());
                 Map<String, Double> gauges = WorkerGauges.read(worker);
                 int inFlight = gauges.getOrDefault(WorkerGauges.IN_FLIGHT, 0.0).intValue();
-                lastQueued = gauges.getOrDefault(WorkerGauges.QUEUED, 0.0).intValue();
+                lastWaiting = gauges.getOrDefault(WorkerGauges.WAITING, 0.0).intValue();
                 peakInFlight = Math.max(peakInFlight, inFlight);
                 if (sim != null) {
                     int simIn = 0;

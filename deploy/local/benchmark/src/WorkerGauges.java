@@ -8,7 +8,8 @@ import java.util.Map;
 final class WorkerGauges {
 
     static final String IN_FLIGHT = "relocator_scheduler_in_flight";
-    static final String QUEUED = "relocator_scheduler_queued";
+    /** Requests waiting for slots at the fleet's scheduler (every worker follows its state, so each reports it). */
+    static final String WAITING = "relocator_scheduler_waiting";
 
     private WorkerGauges() {
     }

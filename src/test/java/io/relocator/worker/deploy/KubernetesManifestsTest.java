@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -187,6 +188,26 @@ class KubernetesManifestsTest {
         assertTrue(config.shutdown().drainTimeout().getSeconds() + 10 <= grace, deployment
                 + ": terminationGracePeriodSeconds " + grace + " does not outlast drain-timeout "
                 + config.shutdown().drainTimeout() + " and a last commit");
+    }
+
+    /**
+     * The bounds hold across replicas (one elected scheduler grants every slot), so the base runs several workers:
+     * each owns requests partitions, and the budget takes one at a time, leaving the others to run their partitions
+     * and take the scheduling role over.
+     */
+    @Test
+    void theBaseRunsSeveralWorkersEachWithRequestsPartitionsAndLetsOneGoAtATime() {
+        Deployment base = Deployment.baseFiles();
+        RelocatorConfig config = Deployment.workerConfig(base.environment(Deployment.secretExample()))
+                .getConfigMapping(RelocatorConfig.class);
+        int replicas = base.statefulSet().getSpec().getReplicas();
+        assertTrue(replicas >= 3, "replicas " + replicas + ": a drained pod would leave no spare for the scheduling role");
+        assertTrue(replicas <= config.topics().partitions(), "replicas " + replicas + " beyond the "
+                + config.topics().partitions() + " requests partitions: a pod would own none");
+        var budget = base.one(PodDisruptionBudget.class).getSpec();
+        int unavailable = budget.getMaxUnavailable() != null ? budget.getMaxUnavailable().getIntVal()
+                : replicas - budget.getMinAvailable().getIntVal();
+        assertEquals(1, unavailable, "pods the PodDisruptionBudget lets go at once");
     }
 
     @ParameterizedTest

@@ -70,8 +70,10 @@ class StrimziResourcesTest {
             Map<String, String> settings = new TreeMap<>();
             spec.getConfig().forEach((key, value) -> settings.put(key, String.valueOf(value)));
             topic.configs().forEach((key, value) -> assertEquals(value, settings.get(key), deployment + ": " + topic.name() + " " + key));
-            assertFalse(settings.containsKey(TopicConfig.CLEANUP_POLICY_CONFIG) && !topic.configs().containsKey(
-                    TopicConfig.CLEANUP_POLICY_CONFIG), topic.name() + " has a cleanup.policy TopicCreator does not give");
+            // exactly TopicCreator's settings, and min.insync.replicas, which it leaves to the broker's default
+            Set<String> keys = new TreeSet<>(topic.configs().keySet());
+            keys.add(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            assertEquals(keys, settings.keySet(), deployment + ": " + topic.name() + " settings");
             int minInSync = Integer.parseInt(settings.getOrDefault(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "0"));
             assertTrue(minInSync >= 2 && minInSync < spec.getReplicas(), topic.name()
                     + ": min.insync.replicas must be at least 2 (acks=all means something) and below the replicas "
@@ -83,6 +85,15 @@ class StrimziResourcesTest {
         }
         assertEquals("compact,delete", declared.get(config.topics().outcomes()).getSpec().getConfig()
                 .get(TopicConfig.CLEANUP_POLICY_CONFIG), "the outcome store is compacted, and forgets after the window");
+        // The scheduler's inbox: requests handed off and releases, each in a partition of its own, nothing compacted
+        // away; its state: one partition, compacted only (a waiting request is never deleted for its age).
+        var inbox = declared.get(config.topics().schedulerInbox()).getSpec();
+        assertEquals(2, inbox.getPartitions(), "the scheduler's inbox partitions");
+        assertFalse(inbox.getConfig().containsKey(TopicConfig.CLEANUP_POLICY_CONFIG), "the inbox is not compacted");
+        var state = declared.get(config.topics().schedulerState()).getSpec();
+        assertEquals(1, state.getPartitions(), "the scheduler's state partitions");
+        assertEquals("compact", state.getConfig().get(TopicConfig.CLEANUP_POLICY_CONFIG),
+                "the scheduler's state is compacted only");
     }
 
     @ParameterizedTest
@@ -150,13 +161,11 @@ class StrimziResourcesTest {
         String statefulSet = deployment.statefulSet().getMetadata().getName();
 
         Set<String> expected = new TreeSet<>();
-        // consumers: requests and parking topics, each as its group (the group also commits in the transactions)
+        // the requests consumer, as its group (the group also commits in the transactions)
+        String key = "mp.messaging.incoming.requests.group.id";
+        String group = env.getOrDefault(ConfigNames.environmentForm(key).pattern(), application.getProperty(key));
         expected.add("topic:literal:" + topics.requests() + ":READ");
-        for (String channel : List.of("requests")) {
-            String key = "mp.messaging.incoming." + channel + ".group.id";
-            String group = env.getOrDefault(ConfigNames.environmentForm(key).pattern(), application.getProperty(key));
-            expected.add("group:literal:" + group + ":READ");
-        }
+        expected.add("group:literal:" + group + ":READ");
         // the outcome store follows its topic without a group
         expected.add("topic:literal:" + topics.outcomes() + ":READ");
         // the transactional and idempotent producers
@@ -166,6 +175,18 @@ class StrimziResourcesTest {
         // transactional.id = relocator.instance-id = the pod's name, <statefulset>-<ordinal>
         expected.add("transactionalId:prefix:" + statefulSet + "-:WRITE");
         expected.add("transactionalId:prefix:" + statefulSet + "-:DESCRIBE");
+        // The fleet's scheduler (FleetScheduler). Every worker writes its inbox (in its own transactions) and follows
+        // its state without a group; whichever pod is elected reads the inbox without a group and writes the state,
+        // and any pod may be, so all hold both rights. The election is the group <requests group>-scheduler,
+        // subscribed to the state topic; the role's producer has the fixed transactional id of the same name.
+        String scheduler = group + "-scheduler";
+        for (String topic : List.of(topics.schedulerInbox(), topics.schedulerState())) {
+            expected.add("topic:literal:" + topic + ":READ");
+            expected.add("topic:literal:" + topic + ":WRITE");
+        }
+        expected.add("group:literal:" + scheduler + ":READ");
+        expected.add("transactionalId:literal:" + scheduler + ":WRITE");
+        expected.add("transactionalId:literal:" + scheduler + ":DESCRIBE");
 
         KafkaUserAuthorizationSimple authorization = (KafkaUserAuthorizationSimple) deployment.one(KafkaUser.class)
                 .getSpec().getAuthorization();

@@ -1,8 +1,9 @@
 package io.relocator.worker.domain;
 
 /**
- * One node's load as the scheduler counts it: migrations running into and out of it, and requests waiting locally to
- * go into it. Written only on the scheduler's context; volatile so that metrics and logs may read it from any thread.
+ * One node's load as a scheduler counts it: migrations running (for the {@link FleetLedger}: granted) into and out of
+ * it, and requests waiting to go into it. Written only on its scheduler's one thread; volatile so that metrics and
+ * logs may read it from any thread.
  */
 public final class NodeLoad {
 
@@ -33,7 +34,7 @@ public final class NodeLoad {
         return outgoing;
     }
 
-    /** Requests for this target waiting locally for a slot. */
+    /** Requests for this target waiting for a slot: locally, or for the {@link FleetLedger} anywhere in the fleet. */
     public int queued() {
         return queued;
     }

@@ -24,7 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.consumer.StickyAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,8 +56,8 @@ import io.smallrye.common.annotation.Identifier;
  * holds across all worker processes together.
  *
  * <p>The role goes to the member of a consumer group of its own ({@code <requests group>-scheduler}, classic protocol,
- * session timeout half of {@code relocator.scheduler.failover-timeout}) that is assigned the state topic's one
- * partition. Entering it: a producer with the fixed transactional id {@code <requests group>-scheduler} is initialised
+ * sticky assignment so that a member joining does not move the role, session timeout half of
+ * {@code relocator.scheduler.failover-timeout}) that is assigned the state topic's one partition. Entering it: a producer with the fixed transactional id {@code <requests group>-scheduler} is initialised
  * (which fences any earlier holder and aborts what it left open), the state topic's high watermark is taken, and the
  * state is read back {@code read_committed} from the beginning up to it; only then does it decide. Each step reads the
  * inbox from the position recorded in the state, applies what it read to a {@link FleetLedger} (requests wanting
@@ -183,7 +183,7 @@ public class FleetScheduler {
         Duration session = sessionTimeout();
         settings.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         settings.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-        settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, StickyAssignor.class.getName());
         settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session.toMillis());
         settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) session.toMillis() / 4);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -448,6 +448,8 @@ public class FleetScheduler {
             Map<String, Object> settings = ClientSettings.of(kafka, ConsumerConfig.configNames());
             settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            // a position older than the inbox's retention resumes at the oldest record kept, never at the end
+            settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "relocator-scheduler-inbox-"
                     + config.instanceId().orElse(""));
             settings.remove(ConsumerConfig.GROUP_ID_CONFIG);

@@ -399,9 +399,12 @@ public class OutcomeTransactions {
         }
     }
 
-    /** Whether the unit writes the end of a request whose end is already committed (by this or another worker). */
+    /**
+     * Whether the unit is a grant's end of a request whose end is already committed (by this or another worker). Only
+     * grants' units: a consumed record's unit always completes its record, whatever else it writes.
+     */
     private boolean endsAnEndedRequest(TransactionUnit unit) {
-        return unit.origin() != null && unit.marks().stream().anyMatch(mark -> mark.ended()
+        return unit.origin() != null && unit.completes() == null && unit.marks().stream().anyMatch(mark -> mark.ended()
                 && store.ended(unit.origin().partition(), mark.requestId()));
     }
 

@@ -46,7 +46,7 @@ class FleetLedgerTest {
     @Test
     void honoursThePerSourceBoundAndPerNodeOverrides() {
         FleetLedger ledger = new FleetLedger(
-                new ConcurrencyBounds(10, 1, 1, 1, 1, Map.of("t1", 1), Map.of("busy-src", 2)), OptionalInt.empty(),
+                new ConcurrencyBounds(10, 1, 1, Map.of("t1", 1), Map.of("busy-src", 2)), OptionalInt.empty(),
                 order);
         want(ledger, "s", "t1");
         want(ledger, "s", "t2");
@@ -337,7 +337,7 @@ class FleetLedgerTest {
     @Test
     void exposesEachNodesLoadAgainstItsBounds() {
         FleetLedger ledger = new FleetLedger(
-                new ConcurrencyBounds(2, 3, 100, 100, 100, Map.of("t", 1), Map.of()), OptionalInt.empty(), order);
+                new ConcurrencyBounds(2, 3, 100, Map.of("t", 1), Map.of()), OptionalInt.empty(), order);
         want(ledger, "s", "t");
         want(ledger, "s", "t");
         grant(ledger);
@@ -349,7 +349,7 @@ class FleetLedgerTest {
     }
 
     private FleetLedger ledger(int perTarget, int perSource, OptionalInt clusterMax) {
-        return new FleetLedger(new ConcurrencyBounds(perTarget, perSource, 1, 1, 1, Map.of(), Map.of()), clusterMax,
+        return new FleetLedger(new ConcurrencyBounds(perTarget, perSource, 1, Map.of(), Map.of()), clusterMax,
                 order);
     }
 

@@ -29,7 +29,9 @@ class OperatorMetricsTest extends FlowTestSupport {
         String metrics = MetricsBatch.runAndScrape(bootstrap, port);
         // the Kafka clients the worker builds itself
         assertSample(metrics, "kafka_producer_record_send_total", Map.of("client_id", "relocator-transactions-" + INSTANCE));
-        assertSample(metrics, "kafka_producer_record_send_total", Map.of("client_id", "relocator-marks-" + INSTANCE));
+        assertSample(metrics, "kafka_producer_record_send_total", Map.of("client_id", "relocator-scheduler-" + INSTANCE));
+        assertSample(metrics, "kafka_consumer_", Map.of("client_id", "relocator-fleet-view"));
+        assertSample(metrics, "relocator_scheduler_active", Map.of());
         assertSample(metrics, "kafka_consumer_", Map.of("client_id", "relocator-outcome-store"));
         assertSample(metrics, "kafka_admin_client_", Map.of("client_id", "relocator-outcome-store-admin"));
         // Agent calls, with a histogram

@@ -12,9 +12,11 @@ import io.relocator.worker.domain.RequestMark;
  * been (the broker then answers the client's retry with INVALID_TXN_STATE), and writing its units again would publish
  * every terminal event in it twice. Once the transaction has ended, its ended marks tell: the outcome store, read up
  * to the end, has all of them when it was committed, and none when it was not. Marks of partitions taken away
- * meanwhile are not asked about (their units are dropped anyway). A transaction without marks to ask about (dead
- * letters and parked copies only) counts as not committed: written again, a dead letter may appear twice, and a
- * second parked copy is dropped by requestId when it is read. Some found and some not is {@link Fate#UNKNOWN}.
+ * meanwhile are not asked about (their units are dropped anyway). A transaction without ended marks (hand-offs,
+ * STARTED events with their in-flight marks, releases alone, dead letters) counts as not committed and is written
+ * again: a WANT written twice is ignored by the scheduler (it has that requestId already), a RELEASE twice is stale
+ * and frees nothing, a STARTED event may appear twice (same {@code ce_id}), and a dead letter may appear twice. Some
+ * found and some not is {@link Fate#UNKNOWN}.
  *
  * <p>Called on the committer's thread; it waits for the outcome store to read to its end.
  */

@@ -78,7 +78,10 @@ public interface RelocatorConfig {
     Transactions transactions();
 
     interface Transactions {
-        /** The most units of work (an event with its mark, a dead letter, a parked copy...) in one transaction. */
+        /**
+         * The most units of work in one transaction (a hand-off to the scheduler, a STARTED event with its in-flight
+         * mark, a terminal event with its ended mark and release, a dead letter...).
+         */
         @WithDefault("500")
         int maxBatch();
 

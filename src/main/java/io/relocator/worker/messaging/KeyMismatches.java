@@ -18,7 +18,7 @@ import io.relocator.worker.domain.MigrationRequest;
  * deduplication. Such a record is still processed (it is a valid request, and turning it away would lose it), logged
  * at WARN with its requestId and partition, and counted in {@code relocator_requests_key_mismatch_total}. A key that
  * is the containerId in another case matches: containerIds are compared case-insensitively. Called by
- * {@link RequestIntake} for every accepted record (a parked copy is keyed by its containerId, so it always matches).
+ * {@link RequestIntake} for every accepted record.
  */
 @ApplicationScoped
 public class KeyMismatches {

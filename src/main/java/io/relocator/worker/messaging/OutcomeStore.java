@@ -50,7 +50,7 @@ import io.smallrye.common.annotation.Identifier;
 
 /**
  * The worker's memory of requestIds: the outcome topic (compacted, keyed by requestId, partition {@code p} holding the
- * marks of the requests read from partition {@code p} of the requests and parking topics) read back into memory.
+ * marks of the requests read from partition {@code p} of the requests topic) read back into memory.
  *
  * <p>When a partition is assigned, its marks are restored (read {@code read_committed} up to the log end as it was
  * then, past the transactions open then) before any of its records is processed; afterwards the partition is
@@ -67,7 +67,7 @@ public class OutcomeStore {
     static final String IN_FLIGHT_KEY_SUFFIX = "/in-flight";
 
     private final Map<Integer, Map<String, RequestMark>> marks = new ConcurrentHashMap<>();
-    /** Which of the requests and parking topics hold each partition number here: it is followed while any does. */
+    /** The topics holding each partition number here (the requests topic only): a number is followed while held. */
     private final Map<Integer, Set<String>> holders = new HashMap<>();
     private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
     private final Set<Restore> restoring = new HashSet<>();
@@ -108,8 +108,8 @@ public class OutcomeStore {
     }
 
     /**
-     * The record that writes {@code mark} to the outcome topic. An ended mark is keyed by the requestId, an in-flight
-     * one by the requestId and {@value #IN_FLIGHT_KEY_SUFFIX}: compaction keeps the latest record of each key, so an
+     * The record that writes {@code mark} to the outcome topic. An ended mark is keyed by the requestId, a handed-off
+     * or in-flight one by the requestId and {@value #IN_FLIGHT_KEY_SUFFIX}: compaction keeps the latest record of each key, so an
      * in-flight mark written after the end (by a worker that had lost the request without knowing) can never take
      * the ended mark's place, and a duplicate delivered later is still known to have ended. (A requestId cannot
      * contain {@code /}, so no requestId's ended key is another's in-flight key.)
@@ -142,8 +142,8 @@ public class OutcomeStore {
 
     /**
      * Restores the partitions' marks; blocks until they are read up to the end (called on the consumer's polling
-     * thread, from the rebalance listener, so no record of those partitions is processed before). A partition number
-     * the other consumer's topic already holds here may still be being restored for it: the call waits for that too.
+     * thread, from the rebalance listener, so no record of those partitions is processed and none of their grants
+     * starts before). A restore of one of those partition numbers still under way here is waited for too.
      */
     void restore(Collection<TopicPartition> assigned) {
         if (assigned.isEmpty()) {
@@ -168,7 +168,7 @@ public class OutcomeStore {
     }
 
     /**
-     * Reads the outcome partitions of {@code marks} (ended marks, by the partition number of their requests) up to
+     * Reads the outcome partitions of {@code marks} (by the partition number of their requests) up to
      * their log end as it is now, then counts those of the marks that are in the topic, committed, and those that are
      * not; the marks of a partition no longer followed here count in neither. Asked once the transaction that wrote
      * them has ended, it tells whether that transaction was committed.
@@ -182,7 +182,8 @@ public class OutcomeStore {
                 continue;
             }
             for (RequestMark mark : partition.getValue()) {
-                if (ended(partition.getKey(), mark.requestId())) {
+                RequestMark known = this.marks.get(partition.getKey()).get(mark.requestId());
+                if (known != null && known.laterOf(mark) == known) { // there, or superseded by a later mark
                     found++;
                 } else {
                     missing++;
@@ -355,9 +356,9 @@ public class OutcomeStore {
     }
 
     /**
-     * The partitions' log end offsets, past any transaction still open: a restore reads up to there, so it also sees
-     * the in-flight marks written just before (outside transactions) behind a transaction that was open at that moment,
-     * which a read_committed end offset (the last stable offset) would leave out.
+     * The partitions' log end offsets, past any transaction still open: a restore reads up to there, so it also waits
+     * for the marks of transactions open at that moment (a hand-off or a STARTED event committed just after), which a
+     * read_committed end offset (the last stable offset) would leave out.
      */
     private Map<TopicPartition, Long> logEnds(List<TopicPartition> partitions) {
         Map<TopicPartition, OffsetSpec> latest = partitions.stream()

@@ -110,7 +110,8 @@ public class OutcomeTransactions {
         this.commits = Timer.builder("relocator.transactions.commit")
                 .description("Kafka transactions committed: from the first record sent to the commit").register(registry);
         this.batchSizes = DistributionSummary.builder("relocator.transactions.batch")
-                .description("Units of work (outcomes, dead letters, parked copies, dropped duplicates) per transaction")
+                .description("Units of work (hand-offs, STARTED events, ends with their releases, releases, dead letters, "
+                        + "dropped duplicates) per transaction")
                 .register(registry);
         this.store = store;
         this.settlement = new FailedCommitSettlement(store);
@@ -165,7 +166,8 @@ public class OutcomeTransactions {
 
     /**
      * A record was read; its offset is committed once it and those before it are done. False when its partition is
-     * no longer this worker's (a parked record that waited here across a rebalance): the new owner reads it again.
+     * no longer this worker's (a record the connector had fetched before a rebalance took its partition away): the
+     * new owner reads it again.
      */
     boolean read(TopicPartition partition, long offset) {
         if (!owned.contains(partition)) {

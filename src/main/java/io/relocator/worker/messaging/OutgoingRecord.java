@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Builds one outgoing Kafka record (an event, a dead letter, a parked copy, an outcome mark): key, value, UTF-8 headers. */
+/** Builds one outgoing Kafka record (an event, a dead letter): key, value, UTF-8 headers. */
 final class OutgoingRecord {
 
     private final byte[] key;

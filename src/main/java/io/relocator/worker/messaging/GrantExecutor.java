@@ -156,7 +156,8 @@ public class GrantExecutor {
     private void start(LedgerEntry entry) {
         String id = entry.requestId();
         if (running.putIfAbsent(id, entry) != null) {
-            LOG.debugf("Grant %d of %s: already running here, adopted", entry.epoch(), id);
+            LOG.infof("Grant %d of %s: its call from an earlier ownership of the partition still runs here: adopted",
+                    entry.epoch(), id);
             return;
         }
         TopicPartition origin = new TopicPartition(requestsTopic, entry.partition());

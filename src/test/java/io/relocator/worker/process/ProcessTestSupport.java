@@ -1,7 +1,9 @@
 package io.relocator.worker.process;
 
 import static io.relocator.worker.testing.RequestPublisher.request;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -274,5 +278,31 @@ abstract class ProcessTestSupport {
             }
         }
         return byRequest;
+    }
+
+    /**
+     * Waits until exactly one of the workers reports {@code relocator_scheduler_active} 1 and every other one 0, and
+     * returns that one; the failure names what each reported last.
+     */
+    static AppProcess awaitSoleHolder(List<AppProcess> workers, Duration timeout) {
+        AtomicReference<AppProcess> holder = new AtomicReference<>();
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            Map<String, String> reported = new LinkedHashMap<>();
+            List<AppProcess> active = new ArrayList<>();
+            long idle = 0;
+            for (AppProcess worker : workers) {
+                OptionalDouble value = worker.metric("relocator_scheduler_active");
+                reported.put(worker.name(), value.isPresent() ? String.valueOf(value.getAsDouble()) : "absent");
+                if (value.isPresent() && value.getAsDouble() == 1.0) {
+                    active.add(worker);
+                } else if (value.isPresent() && value.getAsDouble() == 0.0) {
+                    idle++;
+                }
+            }
+            assertTrue(active.size() == 1 && idle == workers.size() - 1,
+                    "relocator_scheduler_active" + " is 1 on exactly one worker and 0 on the others; they report " + reported);
+            holder.set(active.get(0));
+        });
+        return holder.get();
     }
 }

@@ -121,30 +121,4 @@ class SchedulerFailoverIT extends ProcessTestSupport {
         both.forEach((id, container) -> assertEquals(1, calls.getOrDefault(container, 0),
                 id + ": the migration was sent " + calls.get(container) + " times"));
     }
-
-    /**
-     * Waits until exactly one of the workers reports {@value #ACTIVE} 1 and every other one 0, and returns that one;
-     * the failure names what each reported last.
-     */
-    private static AppProcess awaitSoleHolder(List<AppProcess> workers, Duration timeout) {
-        AtomicReference<AppProcess> holder = new AtomicReference<>();
-        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            Map<String, String> reported = new LinkedHashMap<>();
-            List<AppProcess> active = new ArrayList<>();
-            long idle = 0;
-            for (AppProcess worker : workers) {
-                OptionalDouble value = worker.metric(ACTIVE);
-                reported.put(worker.name(), value.isPresent() ? String.valueOf(value.getAsDouble()) : "absent");
-                if (value.isPresent() && value.getAsDouble() == 1.0) {
-                    active.add(worker);
-                } else if (value.isPresent() && value.getAsDouble() == 0.0) {
-                    idle++;
-                }
-            }
-            assertTrue(active.size() == 1 && idle == workers.size() - 1,
-                    ACTIVE + " is 1 on exactly one worker and 0 on the others; they report " + reported);
-            holder.set(active.get(0));
-        });
-        return holder.get();
-    }
 }

@@ -98,13 +98,20 @@ final class TopicCheck {
                     + " partition(s): the scheduler's inbox needs 2 (requests handed off, releases of slots); "
                     + "recreate it with 2"));
         }
+        checkRetention(inbox, found, "requests waiting in it could be deleted before the scheduler reads them",
+                problems);
+    }
+
+    /** A topic that must keep its records for the whole idempotency window: retention at least that long. */
+    private void checkRetention(String topic, TopicState found, String otherwise, List<TopicProblem> problems) {
         String retention = found.configs().get(TopicConfig.RETENTION_MS_CONFIG);
         long retentionMs = retention == null ? -1 : Long.parseLong(retention.strip());
         if (retentionMs >= 0 && retentionMs < idempotencyWindow.toMillis()) {
-            problems.add(new TopicProblem(true, inbox, TopicConfig.RETENTION_MS_CONFIG, "Topic " + inbox
+            problems.add(new TopicProblem(true, topic, TopicConfig.RETENTION_MS_CONFIG, "Topic " + topic
                     + " has retention.ms=" + retentionMs + ", shorter than relocator.idempotency-window ("
-                    + idempotencyWindow.toMillis() + " ms): requests waiting in it could be deleted before the "
-                    + "scheduler reads them; set retention.ms to at least " + idempotencyWindow.toMillis()));
+                    + idempotencyWindow + " = " + idempotencyWindow.toMillis() + " ms): " + otherwise
+                    + "; set retention.ms to at least " + idempotencyWindow.toMillis()
+                    + " or shorten relocator.idempotency-window"));
         }
     }
 
@@ -161,14 +168,6 @@ final class TopicCheck {
                     + " has cleanup.policy=" + policy + ": it must contain compact (the outcome store keeps the last "
                     + "mark of each requestId); set cleanup.policy=compact,delete"));
         }
-        String retention = state.configs().get(TopicConfig.RETENTION_MS_CONFIG);
-        long retentionMs = retention == null ? -1 : Long.parseLong(retention.strip());
-        if (retentionMs >= 0 && retentionMs < idempotencyWindow.toMillis()) {
-            problems.add(new TopicProblem(true, outcomes, TopicConfig.RETENTION_MS_CONFIG, "Topic " + outcomes
-                    + " has retention.ms=" + retentionMs + ", shorter than relocator.idempotency-window ("
-                    + idempotencyWindow + " = " + idempotencyWindow.toMillis() + " ms): a duplicate arriving within "
-                    + "the window could run again; set retention.ms to at least " + idempotencyWindow.toMillis()
-                    + " or shorten relocator.idempotency-window"));
-        }
+        checkRetention(outcomes, state, "a duplicate arriving within the window could run again", problems);
     }
 }

@@ -10,8 +10,10 @@ import io.relocator.worker.domain.RequestMark;
 /**
  * Tells whether a transaction whose commit failed was committed all the same. A commit whose answer was lost may have
  * been (the broker then answers the client's retry with INVALID_TXN_STATE), and writing its units again would publish
- * every terminal event in it twice. Once the transaction has ended, its marks tell (handed off, in flight or ended:
- * a mark counts as there when the store has it or a later one of its request): the outcome store, read up to the end,
+ * every terminal event in it twice. Once the transaction has ended, its marks tell (an end counts as there when the
+ * store has the request ended; an in-flight mark only when the store has that very attempt, same packet id, so
+ * another owner's attempt never passes for this one; a hand-off when the store has any mark of the request): the
+ * outcome store, read up to the end,
  * has all of them when it was committed, and none when it was not. Marks of partitions taken away meanwhile are not
  * asked about (their units are dropped anyway). A transaction without marks (releases alone, dead letters) counts as
  * not committed and is written again: a RELEASE twice is stale and frees nothing, and a dead letter may appear twice.

@@ -24,7 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.StickyAssignor;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,7 +56,7 @@ import io.smallrye.common.annotation.Identifier;
  * holds across all worker processes together.
  *
  * <p>The role goes to the member of a consumer group of its own ({@code <requests group>-scheduler}, classic protocol,
- * sticky assignment so that a member joining does not move the role, session timeout half of
+ * cooperative sticky assignment so that a member joining does not move the role, session timeout half of
  * {@code relocator.scheduler.failover-timeout}) that is assigned the state topic's one partition. Entering it: a producer with the fixed transactional id {@code <requests group>-scheduler} is initialised
  * (which fences any earlier holder and aborts what it left open), the state topic's high watermark is taken, and the
  * state is read back {@code read_committed} from the beginning up to it; only then does it decide. Each step reads the
@@ -84,6 +84,8 @@ public class FleetScheduler {
     private final KafkaClientMeters clientMeters;
     private final String group;
     private final AtomicBoolean active = new AtomicBoolean();
+    /** When the election consumer last returned from a poll: the role is held only while that is recent (a lease). */
+    private volatile long lastPollNanos;
     private volatile boolean running;
     private Thread thread;
 
@@ -99,14 +101,22 @@ public class FleetScheduler {
         this.clock = clock;
         this.clientMeters = clientMeters;
         this.group = requestsGroup + "-scheduler";
-        Gauge.builder("relocator.scheduler.active", active, a -> a.get() ? 1 : 0)
+        Gauge.builder("relocator.scheduler.active", this, s -> s.active() ? 1 : 0)
                 .description("1 on the worker process that holds the fleet's scheduling role, 0 on the others")
                 .register(registry);
     }
 
-    /** Whether this process holds the scheduling role now (its state read back); any thread. */
+    /**
+     * Whether this process holds the scheduling role now (its state read back, and its lease current: a process
+     * frozen past its session, say, stops reporting the role at once, before its next commit is fenced); any thread.
+     */
     public boolean active() {
-        return active.get();
+        return active.get() && leaseHeld();
+    }
+
+    /** Whether the election consumer polled within the session timeout: until then no other member took the role. */
+    private boolean leaseHeld() {
+        return System.nanoTime() - lastPollNanos < sessionTimeout().toNanos();
     }
 
     /** After the topics exist. */
@@ -141,7 +151,11 @@ public class FleetScheduler {
                 Role role = null;
                 try {
                     while (running) {
+                        if (role != null && !leaseHeld()) { // frozen or starved past the session: another may hold it
+                            throw new RoleLost("no poll of the election for longer than its session timeout", null);
+                        }
                         consumer.poll(role == null ? Duration.ofMillis(500) : Duration.ZERO);
+                        lastPollNanos = System.nanoTime();
                         if (election.assigned && role == null) {
                             role = new Role(consumer, election);
                             role.enter();
@@ -183,7 +197,7 @@ public class FleetScheduler {
         Duration session = sessionTimeout();
         settings.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         settings.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-        settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, StickyAssignor.class.getName());
+        settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         settings.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session.toMillis());
         settings.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) session.toMillis() / 4);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -270,6 +284,7 @@ public class FleetScheduler {
                 for (ConsumerRecord<byte[], byte[]> record : election.poll(Duration.ofMillis(200))) {
                     rebuild(record);
                 }
+                lastPollNanos = System.nanoTime();
                 if (!assignment.assigned) {
                     throw new RoleLost("the state partition was revoked while its state was read back", null);
                 }
@@ -393,6 +408,9 @@ public class FleetScheduler {
         }
 
         private void commit(Collection<ProducerRecord<byte[], byte[]>> changes, SchedulerPosition next) {
+            if (!leaseHeld()) {
+                throw new RoleLost("the lease ran out during a step: its decisions are not written", null);
+            }
             try {
                 producer.beginTransaction();
                 changes.forEach(producer::send);

@@ -182,8 +182,7 @@ public class OutcomeStore {
                 continue;
             }
             for (RequestMark mark : partition.getValue()) {
-                RequestMark known = this.marks.get(partition.getKey()).get(mark.requestId());
-                if (known != null && known.laterOf(mark) == known) { // there, or superseded by a later mark
+                if (written(this.marks.get(partition.getKey()).get(mark.requestId()), mark)) {
                     found++;
                 } else {
                     missing++;
@@ -191,6 +190,25 @@ public class OutcomeStore {
             }
         }
         return new MarksFound(found, missing);
+    }
+
+    /**
+     * Whether {@code known} (what the store holds for the request) shows that {@code mark} was written: an end by any
+     * end; an in-flight mark only by itself (the same packet id: another owner's attempt is not this one); a
+     * hand-off by any mark of the request (it was handed off, by this transaction or a copy's).
+     */
+    private static boolean written(RequestMark known, RequestMark mark) {
+        if (known == null) {
+            return false;
+        }
+        if (mark.ended()) {
+            return known.ended();
+        }
+        if (mark.inFlight()) {
+            return known.inFlight() && known.attempt() == mark.attempt()
+                    && java.util.Objects.equals(known.packetId(), mark.packetId());
+        }
+        return true;
     }
 
     /** Of some marks, how many are in the outcome topic and how many are not. */

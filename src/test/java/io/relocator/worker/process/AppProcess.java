@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 /**
  * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) as a child process on 127.0.0.1: its
  * configuration in a properties file, secrets only in its environment, its output in {@code target/it-logs/NAME.log}.
- * Killed with SIGKILL ({@link #kill9}) or stopped with SIGTERM ({@link #sigterm}); never left running.
+ * Killed with SIGKILL ({@link #kill9}), stopped with SIGTERM ({@link #sigterm}), or frozen with SIGSTOP
+ * ({@link #sigstop}) and thawed with SIGCONT ({@link #sigcont}); never left running.
  */
 final class AppProcess implements AutoCloseable {
 
@@ -156,6 +157,34 @@ final class AppProcess implements AutoCloseable {
     int sigterm(Duration timeout) {
         process.destroy();
         return awaitExit(timeout);
+    }
+
+    /**
+     * SIGSTOP: every thread of the process freezes where it is (a paused VM, a long GC); its sockets stay open and the
+     * kernel still queues what arrives on them, but nothing is read, sent, heartbeated or committed until
+     * {@link #sigcont}. {@link #close} still kills a frozen process.
+     */
+    void sigstop() {
+        signal("-STOP");
+    }
+
+    /** SIGCONT: the frozen process runs on from where it was, unaware of the time that passed. */
+    void sigcont() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill " + signal + " " + process.pid() + " (" + name + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run kill " + signal, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private int awaitExit(Duration timeout) {

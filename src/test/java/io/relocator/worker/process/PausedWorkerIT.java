@@ -337,22 +337,6 @@ class PausedWorkerIT extends ProcessTestSupport {
         return reported;
     }
 
-    /**
-     * Waits until exactly one of the workers reports {@value #ACTIVE} 1 and every other one 0, and returns that one;
-     * the failure names what each reported last.
-     */
-    private static AppProcess awaitSoleHolder(List<AppProcess> workers, Duration timeout) {
-        AtomicReference<AppProcess> holder = new AtomicReference<>();
-        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            Map<String, String> reported = roles(workers);
-            List<AppProcess> active = workers.stream().filter(w -> "1.0".equals(reported.get(w.name()))).toList();
-            long idle = reported.values().stream().filter("0.0"::equals).count();
-            assertTrue(active.size() == 1 && idle == workers.size() - 1,
-                    ACTIVE + " is 1 on exactly one worker and 0 on the others; they report " + reported);
-            holder.set(active.get(0));
-        });
-        return holder.get();
-    }
 
     /** The requests of this prefix whose attempt the worker's log says it started. */
     private static Set<String> startedIn(AppProcess worker, String prefix) {

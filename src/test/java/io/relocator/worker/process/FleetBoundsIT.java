@@ -71,10 +71,7 @@ class FleetBoundsIT extends ProcessTestSupport {
                 + REQUESTS * LATENCY_MS / CLUSTER_MAX + " ms)");
         figures("FleetBoundsIT", figures);
 
-        peakIn.forEach((node, peak) -> assertTrue(peak <= PER_NODE,
-                "peak incoming per node " + peakIn + ": " + node + " took " + peak + " at once, bound " + PER_NODE));
-        peakOut.forEach((node, peak) -> assertTrue(peak <= PER_NODE,
-                "peak outgoing per node " + peakOut + ": " + node + " sent " + peak + " at once, bound " + PER_NODE));
+        assertNodeBounds(peakIn, peakOut, PER_NODE);
         assertTrue(fleetPeak <= CLUSTER_MAX, "the fleet ran " + fleetPeak + " at once, bound " + CLUSTER_MAX);
         // A fleet that never came near the bound did not test it (one migration at a time holds every bound too). The
         // first five requests fit every bound at once; one below allows for a start that lands, after the commits of

@@ -128,8 +128,7 @@ class FleetChurnIT extends ProcessTestSupport {
         tally.addTo(figures);
         figures("FleetChurnIT-" + run, figures);
 
-        peakIn.forEach((node, peak) -> assertTrue(peak <= PER_NODE, node + " took " + peak + " at once: " + peakIn));
-        peakOut.forEach((node, peak) -> assertTrue(peak <= PER_NODE, node + " sent " + peak + " at once: " + peakOut));
+        assertNodeBounds(peakIn, peakOut, PER_NODE);
         tally.assertNoneLostOrDuplicated();
         Map<String, Integer> repeated = containerOf.values().stream().filter(c -> calls.getOrDefault(c, 0) != 1)
                 .collect(Collectors.toMap(c -> c, c -> calls.getOrDefault(c, 0)));

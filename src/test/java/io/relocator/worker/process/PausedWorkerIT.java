@@ -43,8 +43,6 @@ import io.relocator.worker.testing.TopicReader;
  */
 class PausedWorkerIT extends ProcessTestSupport {
 
-    static final String ACTIVE = "relocator_scheduler_active";
-    static final List<String> FREE_NODES = List.of("hn-05", "hn-06", "hn-07", "hn-08");
     static final int PER_NODE = 2;
     static final int CLUSTER_MAX = 5;
     static final long FAILOVER_TIMEOUT_S = 15;
@@ -69,8 +67,8 @@ class PausedWorkerIT extends ProcessTestSupport {
     @Test
     void aSchedulerPausedPastItsSessionIsFencedAndNothingIsDecidedTwice() {
         NODES.forEach(node -> admin.latency(node, 5_000));
-        FREE_NODES.forEach(node -> admin.latency(node, 1_500));
-        List<AppProcess> fleet = startFleet("sched", FREE_NODES);
+        SPARE_NODES.forEach(node -> admin.latency(node, 1_500));
+        List<AppProcess> fleet = startFleet("sched", SPARE_NODES);
         AppProcess holder = awaitSoleHolder(fleet, Duration.ofSeconds(60));
 
         Map<String, String> first = publish("pausesched1", 16);
@@ -83,7 +81,7 @@ class PausedWorkerIT extends ProcessTestSupport {
         AppProcess successor = awaitSoleHolder(others, Duration.ofSeconds(FAILOVER_TIMEOUT_S * 2));
         long takenOverAfterMs = Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis();
         // Published on nodes the first batch does not touch: its starts wait for nothing but the new holder's grants.
-        Map<String, String> second = publish("pausesched2", 10, FREE_NODES);
+        Map<String, String> second = publish("pausesched2", 10, SPARE_NODES);
         awaitEvents("pausesched2", events -> !events.isEmpty(), Duration.ofSeconds(60));
         long assignmentsBeforeThaw = assignments(holder);
         int roleLeftBeforeThaw = roleLeftLines(holder).size();
@@ -142,7 +140,7 @@ class PausedWorkerIT extends ProcessTestSupport {
         figures.put("first batch", first.size() + " round " + NODES + ", 5000 ms each; " + runningAtPause
                 + " running at SIGSTOP");
         figures.put("second batch (published while frozen, started before SIGCONT)", second.size() + " round "
-                + FREE_NODES + ", 1500 ms each");
+                + SPARE_NODES + ", 1500 ms each");
         figures.put("frozen for", pausedForMs + " ms");
         figures.put("role samples after SIGCONT (every 500 ms)", samples.size() + ", with two holders: "
                 + twoHolders.size() + ", with none: " + noHolder);
@@ -309,10 +307,7 @@ class PausedWorkerIT extends ProcessTestSupport {
     }
 
     private static void assertBounds(Map<String, Integer> peakIn, Map<String, Integer> peakOut, int fleetPeak) {
-        peakIn.forEach((node, peak) -> assertTrue(peak <= PER_NODE,
-                "peak incoming per node " + peakIn + ": " + node + " took " + peak + " at once, bound " + PER_NODE));
-        peakOut.forEach((node, peak) -> assertTrue(peak <= PER_NODE,
-                "peak outgoing per node " + peakOut + ": " + node + " sent " + peak + " at once, bound " + PER_NODE));
+        assertNodeBounds(peakIn, peakOut, PER_NODE);
         assertTrue(fleetPeak <= CLUSTER_MAX, "the fleet ran " + fleetPeak + " at once, bound " + CLUSTER_MAX);
     }
 

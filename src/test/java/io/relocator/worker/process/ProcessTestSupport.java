@@ -46,6 +46,9 @@ import io.relocator.worker.testing.TopicReader;
 abstract class ProcessTestSupport {
 
     static final List<String> NODES = List.of("hn-01", "hn-02", "hn-03", "hn-04");
+    /** Nodes of the simulator no worker is given by default: a test adds them where it needs nodes of its own. */
+    static final List<String> SPARE_NODES = List.of("hn-05", "hn-06", "hn-07", "hn-08");
+    static final String ACTIVE = "relocator_scheduler_active";
     static final String EVENTS = "migration-events";
 
     static KafkaBrokerResource broker;
@@ -291,7 +294,7 @@ abstract class ProcessTestSupport {
             List<AppProcess> active = new ArrayList<>();
             long idle = 0;
             for (AppProcess worker : workers) {
-                OptionalDouble value = worker.metric("relocator_scheduler_active");
+                OptionalDouble value = worker.metric(ACTIVE);
                 reported.put(worker.name(), value.isPresent() ? String.valueOf(value.getAsDouble()) : "absent");
                 if (value.isPresent() && value.getAsDouble() == 1.0) {
                     active.add(worker);
@@ -300,9 +303,17 @@ abstract class ProcessTestSupport {
                 }
             }
             assertTrue(active.size() == 1 && idle == workers.size() - 1,
-                    "relocator_scheduler_active" + " is 1 on exactly one worker and 0 on the others; they report " + reported);
+                    ACTIVE + " is 1 on exactly one worker and 0 on the others; they report " + reported);
             holder.set(active.get(0));
         });
         return holder.get();
+    }
+
+    /** No node took more than {@code perNode} migrations at once, nor sent more (peaks counted at the simulator). */
+    static void assertNodeBounds(Map<String, Integer> peakIn, Map<String, Integer> peakOut, int perNode) {
+        peakIn.forEach((node, peak) -> assertTrue(peak <= perNode,
+                "peak incoming per node " + peakIn + ": " + node + " took " + peak + " at once, bound " + perNode));
+        peakOut.forEach((node, peak) -> assertTrue(peak <= perNode,
+                "peak outgoing per node " + peakOut + ": " + node + " sent " + peak + " at once, bound " + perNode));
     }
 }

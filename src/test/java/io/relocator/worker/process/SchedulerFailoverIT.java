@@ -34,8 +34,6 @@ import io.relocator.worker.testing.PublishedEvent;
  */
 class SchedulerFailoverIT extends ProcessTestSupport {
 
-    static final String ACTIVE = "relocator_scheduler_active";
-    static final List<String> FREE_NODES = List.of("hn-05", "hn-06", "hn-07", "hn-08");
     static final int FIRST = 16;
     static final int SECOND = 20;
     static final int PER_NODE = 2;
@@ -46,8 +44,8 @@ class SchedulerFailoverIT extends ProcessTestSupport {
     void afterKillingTheSchedulingWorkerNewMigrationsStartWithinTheFailoverTimeout() {
         // Long calls on the first batch's nodes, so its migrations run across the kill and the failover.
         NODES.forEach(node -> admin.latency(node, 6_000));
-        FREE_NODES.forEach(node -> admin.latency(node, 1_500));
-        Map<String, String> config = new LinkedHashMap<>(inventory(FREE_NODES));
+        SPARE_NODES.forEach(node -> admin.latency(node, 1_500));
+        Map<String, String> config = new LinkedHashMap<>(inventory(SPARE_NODES));
         config.put("relocator.concurrency.per-target-node", String.valueOf(PER_NODE));
         config.put("relocator.concurrency.per-source-node", String.valueOf(PER_NODE));
         List<AppProcess> fleet = new ArrayList<>();
@@ -66,7 +64,7 @@ class SchedulerFailoverIT extends ProcessTestSupport {
         holder.kill9();
         long runningAtKill = running(committedEvents("failover1")).size();
 
-        Map<String, String> second = publish("failover2", SECOND, FREE_NODES);
+        Map<String, String> second = publish("failover2", SECOND, SPARE_NODES);
         // Waits past the bound, so that a slow failover is measured and reported rather than only refused.
         Map<String, List<PublishedEvent>> firstStarts = awaitEvents("failover2", events -> !events.isEmpty(),
                 Duration.ofSeconds(FAILOVER_TIMEOUT_S * 4));
@@ -93,7 +91,7 @@ class SchedulerFailoverIT extends ProcessTestSupport {
         figures.put("took the role over", successor.name());
         figures.put("first batch", FIRST + " round " + NODES + ", 6000 ms each; " + runningAtKill
                 + " running at the kill");
-        figures.put("second batch (after the kill)", SECOND + " round " + FREE_NODES + ", 1500 ms each");
+        figures.put("second batch (after the kill)", SECOND + " round " + SPARE_NODES + ", 1500 ms each");
         figures.put("failover: kill -9 to the first STARTED of the second batch (occurredAt)",
                 failover.toMillis() + " ms (bound " + FAILOVER_TIMEOUT_S + " s + " + MARGIN_S + " s margin)");
         figures.put("failover as seen by the test (read_committed)", seenAfter.toMillis() + " ms");
@@ -110,10 +108,7 @@ class SchedulerFailoverIT extends ProcessTestSupport {
         assertTrue(runningAtKill > 0, "the kill landed while migrations were running");
         assertTrue(failover.compareTo(Duration.ofSeconds(FAILOVER_TIMEOUT_S + MARGIN_S)) <= 0,
                 "new migrations started again " + failover.toMillis() + " ms after the kill");
-        peakIn.forEach((node, peak) -> assertTrue(peak <= PER_NODE,
-                "peak incoming per node " + peakIn + ": " + node + " took " + peak + " at once, bound " + PER_NODE));
-        peakOut.forEach((node, peak) -> assertTrue(peak <= PER_NODE,
-                "peak outgoing per node " + peakOut + ": " + node + " sent " + peak + " at once, bound " + PER_NODE));
+        assertNodeBounds(peakIn, peakOut, PER_NODE);
         firstTally.assertNoneLostOrDuplicated();
         secondTally.assertNoneLostOrDuplicated();
         Map<String, String> both = new LinkedHashMap<>(first);

@@ -5,6 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.IllegalGenerationException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+
 import io.relocator.worker.domain.RequestMark;
 
 /**
@@ -17,7 +22,8 @@ import io.relocator.worker.domain.RequestMark;
  * has all of them when it was committed, and none when it was not. Marks of partitions taken away meanwhile are not
  * asked about (their units are dropped anyway). A transaction without marks (releases alone, dead letters) counts as
  * not committed and is written again: a RELEASE twice is stale and frees nothing, and a dead letter may appear twice.
- * Some found and some not is {@link Fate#UNKNOWN}.
+ * Some found and some not is {@link Fate#UNKNOWN}. A commit whose offsets the group refused (this member had lost its
+ * partitions) was not committed, whatever the store holds.
  *
  * <p>Called on the committer's thread; it waits for the outcome store to read to its end.
  */
@@ -39,7 +45,14 @@ final class FailedCommitSettlement {
         this.store = store;
     }
 
-    Fate of(List<TransactionUnit> units) {
+    /** @param cause what the failed commit reported */
+    Fate of(List<TransactionUnit> units, Throwable cause) {
+        // The group coordinator refused the offsets (this member lost its partitions): the transaction was aborted,
+        // whatever another owner's marks in the store may say about the same requests.
+        if (Causes.any(cause, CommitFailedException.class, UnknownMemberIdException.class,
+                IllegalGenerationException.class, FencedInstanceIdException.class)) {
+            return Fate.NOT_COMMITTED;
+        }
         Map<Integer, List<RequestMark>> marks = new HashMap<>();
         units.stream().filter(unit -> !unit.marks().isEmpty()).forEach(unit -> marks
                 .computeIfAbsent(unit.origin().partition(), p -> new ArrayList<>()).addAll(unit.marks()));

@@ -14,12 +14,7 @@ final class InstanceFencing {
 
     /** Whether {@code failure}, or one of its causes, is a fencing by a process with the same id. */
     static boolean isFencing(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof FencedInstanceIdException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, ProducerFencedException.class, FencedInstanceIdException.class);
     }
 
     /** The ERROR the fenced process stops with. */

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -206,7 +207,7 @@ public class OutcomeStore {
         }
         if (mark.inFlight()) {
             return known.inFlight() && known.attempt() == mark.attempt()
-                    && java.util.Objects.equals(known.packetId(), mark.packetId());
+                    && Objects.equals(known.packetId(), mark.packetId());
         }
         return true;
     }

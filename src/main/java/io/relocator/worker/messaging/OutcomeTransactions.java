@@ -383,10 +383,7 @@ public class OutcomeTransactions {
                     .toList());
             return;
         }
-        // The group coordinator refused the offsets (this member lost its partitions): the transaction was aborted.
-        FailedCommitSettlement.Fate fate = isGroupRefusal(failed.cause()) ? FailedCommitSettlement.Fate.NOT_COMMITTED
-                : settlement.of(live);
-        switch (fate) {
+        switch (settlement.of(live, failed.cause())) {
             case COMMITTED -> {
                 LOG.warnf("A transaction of %d unit(s) reported %s but was committed", live.size(),
                         failed.cause().toString());
@@ -411,19 +408,6 @@ public class OutcomeTransactions {
     private boolean endsAnEndedRequest(TransactionUnit unit) {
         return unit.origin() != null && unit.completes() == null && unit.marks().stream().anyMatch(mark -> mark.ended()
                 && store.ended(unit.origin().partition(), mark.requestId()));
-    }
-
-    /** Whether the broker refused the transaction's offsets because this member is no longer in the group. */
-    private static boolean isGroupRefusal(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof org.apache.kafka.clients.consumer.CommitFailedException
-                    || cause instanceof org.apache.kafka.common.errors.UnknownMemberIdException
-                    || cause instanceof org.apache.kafka.common.errors.IllegalGenerationException
-                    || cause instanceof org.apache.kafka.common.errors.FencedInstanceIdException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Puts units back at the head of the queue, in their order. */

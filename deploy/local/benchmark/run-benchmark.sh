@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The worker's benchmark, one command, no Docker:
 #
-#   deploy/local/benchmark/run-benchmark.sh [overhead|scale|fairness|all|memory]     (default: all; ~10 minutes on 2 cores)
+#   deploy/local/benchmark/run-benchmark.sh [overhead|scale|fairness|all|memory|scale3|big]     (default: all; ~10 minutes on 2 cores)
+#
+# scale3 (not part of all): the scale scenario three times in a row, each with a fresh simulator and worker; results in
+# target/benchmark/results/scale-1.properties .. scale-3.properties.
+# big (not part of all, ~15 minutes): 5,000 nodes x bound 2, 60 s migrations, one worker with -Xmx1g and
+# max-in-flight 10000, the simulator in its own JVM (-Xmx2g); results in target/benchmark/results/big.properties.
 #
 # memory (not part of all): the idle worker's live set with 10 nodes and with BENCH_MEMORY_NODES (1000) nodes, every
 # node logged in; its results file is target/benchmark/results/memory.properties (per node = the difference / (N - 10)).
@@ -52,7 +57,7 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-case "$WHAT" in overhead|scale|fairness|all|memory) ;; *) echo "usage: $0 [overhead|scale|fairness|all|memory]" >&2; exit 2 ;; esac
+case "$WHAT" in overhead|scale|fairness|all|memory|scale3|big) ;; *) echo "usage: $0 [overhead|scale|fairness|all|memory|scale3|big]" >&2; exit 2 ;; esac
 
 # shellcheck source=../common.sh
 source "$ROOT/deploy/local/common.sh"
@@ -78,7 +83,7 @@ SIM_PORT="" SIM_PID="" WORKER_PORT="" WORKER_PID="" WORKER_LAUNCHED=""
 start_simulator() {
   local name=$1; shift
   SIM_PORT="$(free_port 18180)"
-  RELOCATOR_SIMULATOR_PASSWORD="$BENCH_PASSWORD" RELOCATOR_SIMULATOR_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" java -Xms256m -Xmx1g -XX:+UseG1GC \
+  RELOCATOR_SIMULATOR_PASSWORD="$BENCH_PASSWORD" RELOCATOR_SIMULATOR_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" java -Xms256m -Xmx"${SIM_HEAP:-1g}" -XX:+UseG1GC \
     -Dquarkus.http.port="$SIM_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
     -Drelocator.simulator.enabled=true -Drelocator.simulator.username=root -Drelocator.worker.enabled=false \
     -Dmp.messaging.incoming.requests.enabled=false \
@@ -89,13 +94,14 @@ start_simulator() {
   PIDS+=("$SIM_PID")
 }
 
-# start_worker NAME PROPERTIES_FILE: the worker alone, -Xmx512m, its inventory and overrides in PROPERTIES_FILE.
+# start_worker NAME PROPERTIES_FILE [HEAP]: the worker alone, -Xmx HEAP (512m), its inventory and overrides in
+# PROPERTIES_FILE.
 start_worker() {
-  local name=$1 props=$2
+  local name=$1 props=$2 heap=${3:-512m}
   WORKER_PORT="$(free_port 18280)"
   WORKER_LAUNCHED="$(date +%s%3N)"
   # shellcheck disable=SC2086 # BENCH_WORKER_OPTS: extra JVM options for experiments (none in the reported runs)
-  java -Xmx512m -XX:+UseG1GC ${BENCH_WORKER_OPTS:-} -Dquarkus.config.locations="file:$props" -Dquarkus.http.port="$WORKER_PORT" \
+  java -Xmx"$heap" -XX:+UseG1GC ${BENCH_WORKER_OPTS:-} -Dquarkus.config.locations="file:$props" -Dquarkus.http.port="$WORKER_PORT" \
     -Dkafka.bootstrap.servers="$BOOTSTRAP" -Drelocator.instance-id="bench-$name" -jar "$JAR" >"$WORK/$name-worker.log" 2>&1 &
   WORKER_PID=$!
   PIDS+=("$WORKER_PID")
@@ -178,22 +184,44 @@ run_overhead() {
 }
 
 run_scale() {
-  local nodes="${BENCH_SCALE_NODES:-500}" rounds="${BENCH_SCALE_ROUNDS:-24}"
+  local nodes="${BENCH_SCALE_NODES:-500}" rounds="${BENCH_SCALE_ROUNDS:-24}" name=${1:-scale}
   local overrides="$nodes nodes; relocator.concurrency.per-target-node=4, relocator.concurrency.per-source-node=8 (sources spread round-robin, about 4 out of each node at once; 8 so the source bound never limits), relocator.concurrency.max-in-flight=2500 (the whole backlog of $((nodes * rounds)) waits at the scheduler, within the default max-waiting 100000); simulator latency 5 s; $rounds requests per target node"
-  local file; file="$(record scale "$overrides")"
-  say "scale: simulator"
+  local file; file="$(record "$name" "$overrides")"
+  say "$name: simulator"
   start_simulator scale -Drelocator.simulator.latency=5s
   inventory "$WORK/scale.properties" scale $(nodes_named hn "$nodes")
   { echo "relocator.concurrency.per-target-node=4"
     echo "relocator.concurrency.per-source-node=8"
     echo "relocator.concurrency.max-in-flight=2500"
   } >>"$WORK/scale.properties"
-  say "scale: worker with $nodes nodes"
+  say "$name: worker with $nodes nodes"
   start_worker scale "$WORK/scale.properties"
   bench scale 480 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
     launched="$WORKER_LAUNCHED" bootstrap="$BOOTSTRAP" requests=bench-scale-requests events=bench-scale-events group=bench-scale \
     nodes="$nodes" rounds="$rounds" bound=4 latency-ms=5000 sim-pid="$SIM_PID" broker-pid="$(broker_pid)" >>"$file"
   worker_facts "$file" scale
+  stop_scenario
+}
+
+# big: 5,000 nodes x bound 2 into each node (sources round-robin), 60 s migrations, 6 requests per target
+# (30,000 in all: 6 minutes of work at the bound), max-in-flight 10000, worker -Xmx1g, simulator -Xmx2g.
+run_big() {
+  local nodes="${BENCH_BIG_NODES:-5000}" rounds="${BENCH_BIG_ROUNDS:-6}"
+  local overrides="$nodes nodes; relocator.concurrency.per-target-node=2, relocator.concurrency.per-source-node=4 (sources round-robin, about 2 out of each node at once; 4 so the source bound never limits), relocator.concurrency.max-in-flight=10000; worker -Xmx1g; simulator -Xmx2g, latency 60 s; $rounds requests per target node"
+  local file; file="$(record big "$overrides")"
+  say "big: simulator"
+  SIM_HEAP=2g start_simulator big -Drelocator.simulator.latency=60s
+  inventory "$WORK/big.properties" big $(nodes_named hn "$nodes")
+  { echo "relocator.concurrency.per-target-node=2"
+    echo "relocator.concurrency.per-source-node=4"
+    echo "relocator.concurrency.max-in-flight=10000"
+  } >>"$WORK/big.properties"
+  say "big: worker with $nodes nodes"
+  start_worker big "$WORK/big.properties" 1g
+  bench scale 1500 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
+    launched="$WORKER_LAUNCHED" bootstrap="$BOOTSTRAP" requests=bench-big-requests events=bench-big-events group=bench-big \
+    nodes="$nodes" rounds="$rounds" bound=2 latency-ms=60000 timeout=1200 sim-pid="$SIM_PID" broker-pid="$(broker_pid)" >>"$file"
+  worker_facts "$file" big
   stop_scenario
 }
 
@@ -237,6 +265,9 @@ case "$WHAT" in
   scale) run_scale ;;
   fairness) run_fairness ;;
   memory) run_memory; exit 0 ;;
+  scale3) for i in 1 2 3; do run_scale "scale-$i"; done
+    say "scale3: $(grep -h rate_pct_of_ideal "$RESULTS"/scale-[123].properties | tr '\n' ' ')"; exit 0 ;;
+  big) run_big; say "big: $(grep -E 'rate_pct|peak_in_flight_simulator|peak_threads|startup_all|live_heap' "$RESULTS/big.properties" | tr '\n' ' ')"; exit 0 ;;
   all) run_overhead; run_scale; run_fairness ;;
 esac
 say "scenarios done in $(( $(date +%s) - STARTED_AT )) s; writing $DOC"

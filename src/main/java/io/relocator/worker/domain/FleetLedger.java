@@ -129,6 +129,17 @@ public final class FleetLedger {
         return expired;
     }
 
+    /** Waiting requests whose completeBy is before now ({@link MigrationRequest#completeByPassedAt}); not removed. */
+    public List<MigrationRequest> pastCompleteBy(Instant now) {
+        List<MigrationRequest> overdue = new ArrayList<>();
+        for (WaitingRequest entry : waiting.values()) {
+            if (entry.request.completeByPassedAt(now)) {
+                overdue.add(entry.request);
+            }
+        }
+        return overdue;
+    }
+
     /**
      * Grants what the bounds allow now, in the order of the class comment; each grant's epoch comes from
      * {@code nextEpoch}, and the ledger counts it as granted at once. Each round offers one grant to every target

@@ -387,7 +387,7 @@ class FleetLedgerTest {
 
     private MigrationRequest expiring(String id, Instant notAfter) {
         return new MigrationRequest(id, guid(), "s" + sequence, "t" + sequence, 0, MigrationOptions.NONE, notAfter,
-                null, null, Priority.NORMAL, Instant.EPOCH);
+                null, null, Priority.NORMAL, Instant.EPOCH, null);
     }
 
     private static MigrationRequest request(String id, String container, String source, String target) {
@@ -397,6 +397,6 @@ class FleetLedgerTest {
     private static MigrationRequest request(String id, String container, String source, String target,
             Priority priority) {
         return new MigrationRequest(id, container, source, target, 0, MigrationOptions.NONE, null, null, null,
-                priority, Instant.EPOCH);
+                priority, Instant.EPOCH, null);
     }
 }

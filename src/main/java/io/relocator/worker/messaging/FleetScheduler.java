@@ -413,10 +413,11 @@ public class FleetScheduler {
                 long[] lastEpoch) {
             String id = cancel.requestId();
             LedgerEntry entry = entries.get(id);
-            if (entry != null && ledger.dropWaiting(id).isPresent()) {
+            FleetLedger.Cancelled effect = entry == null ? FleetLedger.Cancelled.NOT_HELD : ledger.cancel(id);
+            if (effect == FleetLedger.Cancelled.WAITING_DROPPED) {
                 LOG.infof("Request %s cancelled by %s while waiting", id, cancel.cancelId());
                 end(entry, ErrorCode.CANCELLED, changes, lastEpoch);
-            } else if (entry != null && entry.state() == LedgerEntry.State.GRANTED && !entry.isCancelRequested()) {
+            } else if (effect == FleetLedger.Cancelled.GRANTED && !entry.isCancelRequested()) {
                 LOG.infof("Request %s cancelled by %s while granted (grant %d): its executor stops it", id,
                         cancel.cancelId(), entry.epoch());
                 LedgerEntry stopping = entry.cancelRequested();

@@ -16,6 +16,10 @@ public enum ErrorCode {
     UNREACHABLE,
     /** The request was sent but its answer was lost. */
     IN_DOUBT,
+    /** A cancel, or {@code completeBy}, stopped it before it moved. */
+    CANCELLED,
+    /** On a cancel's own event: the request it names did not end {@link #CANCELLED} (unknown, ended, too late). */
+    NOT_CANCELLED,
     /** A fault of the worker itself. */
     INTERNAL
 }

@@ -118,6 +118,27 @@ public final class FleetLedger {
         return Optional.of(entry.request);
     }
 
+    /** What a cancel did to the request it names ({@link #cancel}). */
+    public enum Cancelled {
+        /** It was waiting: removed, never to be granted; it ends CANCELLED without a migration. */
+        WAITING_DROPPED,
+        /** It is granted: it keeps its slots until its RELEASE, and its run is to be stopped. */
+        GRANTED,
+        /** It is neither waiting nor granted here (ended, or ending without a migration): nothing changes. */
+        NOT_HELD
+    }
+
+    /**
+     * A cancel of {@code requestId}: a waiting request leaves the ledger (the next of its container and its target
+     * may then be granted); a granted one keeps its slots until its run ends and releases them.
+     */
+    public Cancelled cancel(String requestId) {
+        if (dropWaiting(requestId).isPresent()) {
+            return Cancelled.WAITING_DROPPED;
+        }
+        return granted.containsKey(requestId) ? Cancelled.GRANTED : Cancelled.NOT_HELD;
+    }
+
     /** Waiting requests whose notAfter is before now ({@link MigrationRequest#expiredAt}), in arrival order; not removed. */
     public List<MigrationRequest> expiredWaiting(Instant now) {
         List<MigrationRequest> expired = new ArrayList<>();
@@ -127,6 +148,17 @@ public final class FleetLedger {
             }
         }
         return expired;
+    }
+
+    /** Waiting requests whose completeBy is before now ({@link MigrationRequest#completeByPassedAt}); not removed. */
+    public List<MigrationRequest> pastCompleteBy(Instant now) {
+        List<MigrationRequest> overdue = new ArrayList<>();
+        for (WaitingRequest entry : waiting.values()) {
+            if (entry.request.completeByPassedAt(now)) {
+                overdue.add(entry.request);
+            }
+        }
+        return overdue;
     }
 
     /**

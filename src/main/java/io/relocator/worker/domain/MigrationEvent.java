@@ -21,7 +21,8 @@ public record MigrationEvent(
         Instant occurredAt,
         Long durationMs,
         Boolean reconciled,
-        MigrationError error) {
+        MigrationError error,
+        String cancels) {
 
     /** An attempt's call to the Agent begins. */
     public static MigrationEvent started(MigrationRequest request, int attempt, Instant now) {
@@ -44,7 +45,19 @@ public record MigrationEvent(
     public static MigrationEvent rejected(RequestEcho echo, Instant receivedAt, Instant now, MigrationError error) {
         return new MigrationEvent(echo.requestId(), echo.containerId(), echo.sourceNode(), echo.targetNode(),
                 echo.migrationType(), echo.requestedBy(), echo.reason(), MigrationStatus.FAILED, 0, receivedAt, now,
-                null, false, error);
+                null, false, error, echo.cancels());
+    }
+
+    /**
+     * A cancel's own terminal event: COMPLETED when the request it names ended CANCELLED, else FAILED
+     * {@code NOT_CANCELLED} with why in the message. The Agent is never called for a cancel itself: attempt 0.
+     */
+    public static MigrationEvent cancelEnded(CancelRequest cancel, Instant now, String notCancelled) {
+        return new MigrationEvent(cancel.requestId(), cancel.containerId(), null, null, null, cancel.requestedBy(),
+                cancel.reason(), notCancelled == null ? MigrationStatus.COMPLETED : MigrationStatus.FAILED, 0,
+                cancel.receivedAt(), now, null, notCancelled == null ? null : false,
+                notCancelled == null ? null : MigrationError.of(ErrorCode.NOT_CANCELLED, notCancelled, false),
+                cancel.cancels());
     }
 
     /**
@@ -56,6 +69,11 @@ public record MigrationEvent(
         return containerId != null && RequestParser.GUID.matcher(containerId).matches() ? containerId : null;
     }
 
+    /** What a cancel's event says of how this (terminal) event ended: {@code COMPLETED}, {@code FAILED <code>}. */
+    public String outcome() {
+        return error == null ? status.name() : status + " " + error.code();
+    }
+
     /** The deterministic CloudEvents id: a consumer drops a duplicate by it. */
     public String cloudEventId() {
         return requestId + ":" + status + ":" + attempt;
@@ -64,7 +82,7 @@ public record MigrationEvent(
     private static MigrationEvent of(MigrationRequest r, MigrationStatus status, int attempt, Instant now,
             Long durationMs, Boolean reconciled, MigrationError error) {
         return new MigrationEvent(r.requestId(), r.containerId(), r.sourceNode(), r.targetNode(), r.migrationType(),
-                r.requestedBy(), r.reason(), status, attempt, r.receivedAt(), now, durationMs, reconciled, error);
+                r.requestedBy(), r.reason(), status, attempt, r.receivedAt(), now, durationMs, reconciled, error, null);
     }
 
     private static Long durationMs(Instant firstStart, Instant now) {

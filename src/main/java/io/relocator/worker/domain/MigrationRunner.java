@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 import org.jboss.logging.Logger;
@@ -46,7 +47,22 @@ public final class MigrationRunner {
      * reconciliation round's timer or the event write.
      */
     public Uni<NextStep> attempt(MigrationRequest request, AttemptHistory history, EventSink events) {
+        return attempt(request, history, events, new Cancellation());
+    }
+
+    /**
+     * One attempt of a run that {@code cancellation} may stop: asked before the attempt, it ends CANCELLED without a
+     * call; asked while the call is out, the source's Agent is sent {@code system/cancel} with the call's packet id,
+     * and once the call has ended the Agents settle it ({@link #stopped}). Threads as for
+     * {@link #attempt(MigrationRequest, AttemptHistory, EventSink)}.
+     */
+    public Uni<NextStep> attempt(MigrationRequest request, AttemptHistory history, EventSink events,
+            Cancellation cancellation) {
         Instant start = clock.instant();
+        if (cancellation.requested()) {
+            return fail(request, history, cancelled(cancellation.why(), history.attempts() == 0
+                    ? "before its first attempt; the Agent was never called" : "between attempts"), events);
+        }
         if (request.expiredAt(start)) {
             return fail(request, history, expired(history), events);
         }
@@ -63,12 +79,23 @@ public final class MigrationRunner {
         LOG.infof("Migration %s attempt %d started: container %s, %s -> %s (packet %s)", request.requestId(),
                 current.attempts(), request.containerId(), request.sourceNode(), request.targetNode(),
                 current.packetId());
+        AtomicBoolean callOut = new AtomicBoolean();
         return events.started(MigrationEvent.started(request, current.attempts(), start), current.firstStart(),
                 current.packetId())
-                .chain(() -> agent.migrate(MigrationCall.of(request, current.packetId())))
+                .chain(() -> {
+                    callOut.set(true);
+                    cancellation.whenRequested(why -> {
+                        if (callOut.get()) {
+                            stopCall(request, current.packetId(), why);
+                        }
+                    });
+                    return agent.migrate(MigrationCall.of(request, current.packetId()));
+                })
+                .invoke(() -> callOut.set(false))
                 .invoke(outcome -> breakers.record(request.sourceNode(),
                         outcome.isCompleted() || outcome.error().code() != ErrorCode.UNREACHABLE))
-                .chain(outcome -> outcome.isCompleted() ? complete(request, current, false, events)
+                .chain(outcome -> cancellation.requested() ? stopped(request, current, outcome, cancellation, events)
+                        : outcome.isCompleted() ? complete(request, current, false, events)
                         : outcome.error().code() == ErrorCode.IN_DOUBT
                                 ? reconcile(request, current, outcome.error(), events)
                                 : afterFailure(request, current, outcome.error(), events));
@@ -81,6 +108,24 @@ public final class MigrationRunner {
      * IN_DOUBT after the reconciliation deadline. Threads as for {@link #attempt}.
      */
     public Uni<NextStep> resume(MigrationRequest request, AttemptHistory history, EventSink events) {
+        return resume(request, history, events, new Cancellation());
+    }
+
+    /**
+     * As {@link #resume(MigrationRequest, AttemptHistory, EventSink)}, for a run that {@code cancellation} may stop:
+     * asked already, the lost call is sent {@code system/cancel} by its packet id (when the mark kept it) and the
+     * Agents settle it ({@link #stopped}).
+     */
+    public Uni<NextStep> resume(MigrationRequest request, AttemptHistory history, EventSink events,
+            Cancellation cancellation) {
+        if (cancellation.requested()) {
+            if (history.packetId() != null) {
+                stopCall(request, history.packetId(), cancellation.why());
+            }
+            return stopped(request, history, AgentOutcome.failed(new MigrationError(ErrorCode.IN_DOUBT,
+                    "the worker lost track of attempt " + history.attempts() + " while it was in flight", false, null,
+                    request.sourceNode())), cancellation, events);
+        }
         return reconcile(request, history, new MigrationError(ErrorCode.IN_DOUBT, "the worker lost track of attempt "
                 + history.attempts() + " while it was in flight (stopped or rebalanced)", false, null,
                 request.sourceNode()), events);
@@ -92,6 +137,72 @@ public final class MigrationRunner {
      */
     public Uni<NextStep> expire(MigrationRequest request, EventSink events) {
         return fail(request, AttemptHistory.NONE, expired(AttemptHistory.NONE), events);
+    }
+
+    /**
+     * A request the fleet's scheduler ended while it waited (a cancel named it, or its {@code completeBy} passed): it
+     * ends CANCELLED without an Agent call. Completes on the thread that makes its terminal event durable.
+     */
+    public Uni<NextStep> cancelWaiting(MigrationRequest request, String why, EventSink events) {
+        return fail(request, AttemptHistory.NONE, cancelled(why, "before it started; the Agent was never called"),
+                events);
+    }
+
+    /** Asks the source's Agent to drop the call sent with {@code packetId}; its answer is only logged. */
+    private void stopCall(MigrationRequest request, String packetId, String why) {
+        LOG.infof("Migration %s: %s; sending system/cancel of packet %s to %s", request.requestId(), why, packetId,
+                request.sourceNode());
+        agent.cancel(request.sourceNode(), packetId).subscribe().with(cancel -> LOG.infof(
+                "Migration %s: system/cancel of packet %s: %s%s", request.requestId(), packetId, cancel.result(),
+                cancel.error() == null ? "" : " (" + cancel.error().message() + ")"));
+    }
+
+    /**
+     * The run was asked to stop while its call was out, and the call has ended. Its own COMPLETED stands (too late to
+     * cancel); anything else is settled by asking the Agents where the Container is: on the target, COMPLETED
+     * (reconciled); idle on the source over the grace period, FAILED CANCELLED; neither by the reconciliation deadline,
+     * FAILED IN_DOUBT. Never sent again.
+     */
+    private Uni<NextStep> stopped(MigrationRequest request, AttemptHistory history, AgentOutcome outcome,
+            Cancellation cancellation, EventSink events) {
+        if (outcome.isCompleted()) {
+            LOG.infof("Migration %s completed before the cancel could stop it (%s)", request.requestId(),
+                    cancellation.why());
+            return complete(request, history, false, events);
+        }
+        LOG.infof("Migration %s: its call ended (%s %s) after it was asked to stop; asking the Agents where container"
+                + " %s is", request.requestId(), outcome.error().code(), outcome.error().message(),
+                request.containerId());
+        return settleStopped(request, history, cancellation.why(), outcome.error(),
+                reconciliation.begin(clock.instant(), request.sourceNode()), events);
+    }
+
+    private Uni<NextStep> settleStopped(MigrationRequest request, AttemptHistory history, String why,
+            MigrationError answer, ReconcileState seen, EventSink events) {
+        return Uni.combine().all()
+                .unis(agent.locate(request.sourceNode(), request.containerId()),
+                        agent.locate(request.targetNode(), request.containerId()))
+                .asTuple()
+                .chain(answers -> {
+                    Reconciliation.Decision decision = reconciliation.decide(seen, answers.getItem1(),
+                            answers.getItem2(), clock.instant());
+                    return switch (decision.verdict()) {
+                        case MIGRATED -> complete(request, history, true, events);
+                        case NOT_MIGRATED -> fail(request, history, cancelled(why, "while its call was out (it ended "
+                                + answer.code() + "); the Agents show the container idle on the source"), events);
+                        case WAIT -> Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
+                                .chain(() -> settleStopped(request, history, why, answer, decision.seen(), events));
+                        case IN_DOUBT -> fail(request, history, new MigrationError(ErrorCode.IN_DOUBT, why
+                                + ": asked to stop while its call was out (it ended " + answer.code() + " "
+                                + answer.message() + "), and the Agents could not settle where the container is within "
+                                + Duration.between(seen.began(), reconciliation.deadlineOf(decision.seen())), false,
+                                null, request.sourceNode()), events);
+                    };
+                });
+    }
+
+    private static MigrationError cancelled(String why, String when) {
+        return MigrationError.of(ErrorCode.CANCELLED, why + ": stopped " + when, true);
     }
 
     /**

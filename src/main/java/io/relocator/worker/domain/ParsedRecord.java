@@ -1,6 +1,6 @@
 package io.relocator.worker.domain;
 
-/** What {@link RequestParser} made of one record: one of three ends, each handled differently by the consumer. */
+/** What {@link RequestParser} made of one record: one of four ends, each handled differently by the consumer. */
 public sealed interface ParsedRecord {
 
     /**
@@ -12,6 +12,10 @@ public sealed interface ParsedRecord {
 
     /** Identified by its requestId but not acceptable: ends with one FAILED event, the Agent never called. */
     record Rejected(RequestEcho echo, MigrationError error) implements ParsedRecord {
+    }
+
+    /** A valid cancel of another request (the record has {@code cancels} set). */
+    record Cancel(CancelRequest cancel) implements ParsedRecord {
     }
 
     /** A valid request, ready to schedule. */

@@ -109,6 +109,9 @@ public final class RequestParser {
         }
 
         ParsedRecord result() {
+            if (root.has("cancels")) {
+                return cancel();
+            }
             String containerId = required("containerId", GUID, "a GUID (8-4-4-4-12 hex)");
             String source = node("sourceNode");
             String target = node("targetNode");
@@ -121,12 +124,30 @@ public final class RequestParser {
             String requestedBy = optionalText("requestedBy");
             String reason = optionalText("reason");
             Priority priority = priority();
+            Instant completeBy = timestamp("completeBy");
             MigrationError error = error(notAfter);
             if (error != null) {
                 return new ParsedRecord.Rejected(echo(), error);
             }
             return new ParsedRecord.Accepted(new MigrationRequest(text("requestId"), containerId, source, target,
-                    type, options, notAfter, requestedBy, reason, priority, receivedAt));
+                    type, options, notAfter, requestedBy, reason, priority, receivedAt, completeBy));
+        }
+
+        /** A cancel: its own requestId, the requestId it cancels, the container (its key), and the audit texts. */
+        private ParsedRecord cancel() {
+            String cancels = required("cancels", REQUEST_ID, "a requestId (1-128 of [A-Za-z0-9._:-])");
+            String containerId = required("containerId", GUID, "a GUID (8-4-4-4-12 hex)");
+            String requestedBy = optionalText("requestedBy");
+            String reason = optionalText("reason");
+            if (cancels != null && cancels.equals(text("requestId"))) {
+                invalid.add("cancels must name another request than the cancel itself");
+            }
+            if (!invalid.isEmpty()) {
+                return new ParsedRecord.Rejected(echo(), MigrationError.of(ErrorCode.INVALID_REQUEST,
+                        String.join("; ", invalid), false));
+            }
+            return new ParsedRecord.Cancel(new CancelRequest(text("requestId"), cancels, containerId, requestedBy,
+                    reason, receivedAt));
         }
 
         private MigrationError error(Instant notAfter) {
@@ -207,7 +228,11 @@ public final class RequestParser {
         }
 
         private Instant notAfter() {
-            JsonNode node = root.get("notAfter");
+            return timestamp("notAfter");
+        }
+
+        private Instant timestamp(String field) {
+            JsonNode node = root.get(field);
             if (node == null || node.isNull()) {
                 return null;
             }
@@ -218,7 +243,7 @@ public final class RequestParser {
             } catch (DateTimeParseException e) {
                 // reported below
             }
-            invalid.add("notAfter must be an RFC 3339 timestamp with an offset");
+            invalid.add(field + " must be an RFC 3339 timestamp with an offset");
             return null;
         }
 
@@ -259,7 +284,7 @@ public final class RequestParser {
                     : cut(type.asText(), ECHO_ID_LIMIT);
             return new RequestEcho(text("requestId"), echoText("containerId", ECHO_ID_LIMIT),
                     echoText("sourceNode", ECHO_ID_LIMIT), echoText("targetNode", ECHO_ID_LIMIT), echoedType,
-                    echoText("requestedBy", TEXT_LIMIT), echoText("reason", TEXT_LIMIT));
+                    echoText("requestedBy", TEXT_LIMIT), echoText("reason", TEXT_LIMIT), echoText("cancels", 128));
         }
 
         private String echoText(String field, int limit) {

@@ -351,6 +351,10 @@ public class FleetScheduler {
                     ledger.dropWaiting(expired.requestId());
                     end(entries.get(expired.requestId()), ErrorCode.EXPIRED, changes, lastEpoch);
                 }
+                for (MigrationRequest overdue : ledger.pastCompleteBy(now)) {
+                    ledger.dropWaiting(overdue.requestId());
+                    end(entries.get(overdue.requestId()), ErrorCode.CANCELLED, changes, lastEpoch);
+                }
             }
             for (FleetLedger.Grant grant : ledger.grant(() -> ++lastEpoch[0])) {
                 LedgerEntry waiting = entries.get(grant.request().requestId());
@@ -393,8 +397,35 @@ public class FleetScheduler {
                     LOG.debugf("Release of %s (grant %d) ignored: stale or unknown", release.requestId(),
                             release.epoch());
                 }
+            } else if (read instanceof InboxRecord.Cancel cancel) {
+                cancel(cancel, changes, lastEpoch);
             } else {
                 LOG.warnf("Scheduler inbox: a record skipped, %s", ((InboxRecord.Unreadable) read).why());
+            }
+        }
+
+        /**
+         * A cancel: a waiting request ends CANCELLED without a migration; a granted one keeps its slots and epoch and
+         * is marked for its executor to stop; one ending already, or unknown here (ended, its slots released), is left
+         * alone: its own end settles the cancel.
+         */
+        private void cancel(InboxRecord.Cancel cancel, Map<String, ProducerRecord<byte[], byte[]>> changes,
+                long[] lastEpoch) {
+            String id = cancel.requestId();
+            LedgerEntry entry = entries.get(id);
+            FleetLedger.Cancelled effect = entry == null ? FleetLedger.Cancelled.NOT_HELD : ledger.cancel(id);
+            if (effect == FleetLedger.Cancelled.WAITING_DROPPED) {
+                LOG.infof("Request %s cancelled by %s while waiting", id, cancel.cancelId());
+                end(entry, ErrorCode.CANCELLED, changes, lastEpoch);
+            } else if (effect == FleetLedger.Cancelled.GRANTED && !entry.isCancelRequested()) {
+                LOG.infof("Request %s cancelled by %s while granted (grant %d): its executor stops it", id,
+                        cancel.cancelId(), entry.epoch());
+                LedgerEntry stopping = entry.cancelRequested();
+                entries.put(id, stopping);
+                changes.put(id, records.entry(stopping));
+            } else {
+                LOG.debugf("Cancel %s of %s: %s, nothing to do here", cancel.cancelId(), id,
+                        entry == null ? "not held (ended)" : entry.state());
             }
         }
 

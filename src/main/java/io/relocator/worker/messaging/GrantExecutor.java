@@ -27,6 +27,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.AttemptHistory;
 import io.relocator.worker.domain.CallPermits;
+import io.relocator.worker.domain.Cancellation;
+import io.relocator.worker.domain.ErrorCode;
 import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationRequest;
@@ -35,6 +37,7 @@ import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.RequestMark;
 import io.relocator.worker.messaging.OutcomeTransactions.OutcomeDropped;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * Runs the grants of the fleet's scheduler for the requests partitions this worker owns: each granted request is run
@@ -44,8 +47,9 @@ import io.smallrye.mutiny.Uni;
  * <p>What a grant finds decides what is done: an ended mark (a grant seen again, or a request handed off twice) only
  * releases the slots; an in-flight mark (its last owner stopped or lost the partition mid-call) is reconciled with the
  * Agents, never resent blindly; a request this process is still running (its partition left and came back) is
- * adopted, not started twice; a request the scheduler ends without a migration (expired while waiting) gets its
- * terminal event. At most {@code relocator.concurrency.max-in-flight} grants run here at once ({@link CallPermits}).
+ * adopted, not started twice; a request the scheduler ends without a migration (expired, or cancelled, while waiting)
+ * gets its terminal event. A grant the scheduler marks as cancelled asks its run to stop ({@link Cancellation}), and so
+ * does a run still going at its request's {@code completeBy}. At most {@code relocator.concurrency.max-in-flight} grants run here at once ({@link CallPermits}).
  *
  * <p>Threads: {@link #offer} on the fleet view's follower, {@link #assigned} and {@link #revoked} on the requests
  * consumer's polling thread (from the rebalance listener); the migrations themselves on whatever thread ends each step.
@@ -56,6 +60,8 @@ public class GrantExecutor {
     private static final Logger LOG = Logger.getLogger(GrantExecutor.class);
 
     private final Map<String, LedgerEntry> running = new ConcurrentHashMap<>();
+    /** The stop switch of each run here: asked by a cancel the scheduler passes on, or by the run's completeBy. */
+    private final Map<String, Cancellation> cancellations = new ConcurrentHashMap<>();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     private final AtomicInteger calling = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -156,25 +162,48 @@ public class GrantExecutor {
     private void start(LedgerEntry entry) {
         String id = entry.requestId();
         if (running.putIfAbsent(id, entry) != null) {
-            LOG.infof("Grant %d of %s: its call from an earlier ownership of the partition still runs here: adopted",
-                    entry.epoch(), id);
+            Cancellation cancellation = cancellations.get(id);
+            if (entry.isCancelRequested() && cancellation != null) {
+                cancellation.request(cancelledBy(entry));
+            } else {
+                LOG.infof("Grant %d of %s: its call from an earlier ownership of the partition still runs here: "
+                        + "adopted", entry.epoch(), id);
+            }
             return;
         }
         TopicPartition origin = new TopicPartition(requestsTopic, entry.partition());
         Optional<RequestMark> mark = store.lookup(entry.partition(), id);
+        Cancellation cancellation = new Cancellation();
         Uni<Void> work;
         if (mark.isPresent() && mark.get().ended()) {
             LOG.debugf("Grant %d of %s: the request already ended, its slots are released", entry.epoch(), id);
             work = transactions.writeFor(origin, List.of(ledger.release(id, entry.epoch())), List.of());
+        } else if (entry.state() == LedgerEntry.State.ENDING
+                && ErrorCode.CANCELLED.name().equals(entry.reason())) {
+            work = runner.cancelWaiting(entry.request(), entry.request().completeByPassedAt(clock.instant())
+                    ? "completeBy " + entry.request().completeBy() + " passed" : cancelledBy(entry),
+                    sinkFor(entry, origin)).replaceWithVoid();
         } else if (entry.state() == LedgerEntry.State.ENDING) {
             work = runner.expire(entry.request(), sinkFor(entry, origin)).replaceWithVoid();
+        } else if (entry.isCancelRequested() && (mark.isEmpty() || !mark.get().inFlight())) {
+            cancellation.request(cancelledBy(entry)); // never called: it ends at once, no permit needed
+            work = runner.attempt(entry.request(), AttemptHistory.NONE, sinkFor(entry, origin), cancellation)
+                    .replaceWithVoid();
         } else {
+            if (entry.isCancelRequested()) {
+                cancellation.request(cancelledBy(entry));
+            }
+            cancellations.put(id, cancellation);
+            Cancellable deadline = completeBy(entry.request(), cancellation);
             work = permits.acquire().chain(() -> {
                 calling.incrementAndGet();
                 if (mark.isEmpty() || !mark.get().inFlight()) {
                     waits.record(Duration.between(entry.request().receivedAt(), clock.instant()));
                 }
-                return run(entry, origin, mark).eventually(this::callEnded);
+                return run(entry, origin, mark, cancellation).eventually(this::callEnded);
+            }).eventually(() -> {
+                deadline.cancel();
+                cancellations.remove(id, cancellation);
             });
         }
         work.subscribe().with(done -> running.remove(id, entry), failure -> {
@@ -196,26 +225,54 @@ public class GrantExecutor {
         }
     }
 
-    private Uni<Void> run(LedgerEntry entry, TopicPartition origin, Optional<RequestMark> mark) {
+    private Uni<Void> run(LedgerEntry entry, TopicPartition origin, Optional<RequestMark> mark,
+            Cancellation cancellation) {
         MigrationRequest request = entry.request();
         EventSink sink = sinkFor(entry, origin);
         if (mark.isPresent() && mark.get().inFlight()) {
             LOG.infof("Request %s was in flight (attempt %d) when its worker stopped or lost it: reconciling",
                     request.requestId(), mark.get().attempt());
-            return runner.resume(request, mark.get().history(), sink).chain(next -> after(next, request, sink));
+            return runner.resume(request, mark.get().history(), sink, cancellation)
+                    .chain(next -> after(next, request, sink, cancellation));
         }
-        return runner.attempt(request, AttemptHistory.NONE, sink).chain(next -> after(next, request, sink));
+        return runner.attempt(request, AttemptHistory.NONE, sink, cancellation)
+                .chain(next -> after(next, request, sink, cancellation));
     }
 
-    /** Another attempt after the back-off, keeping the grant's slots (and the permit), until the request ends. */
-    private Uni<Void> after(NextStep next, MigrationRequest request, EventSink sink) {
+    /**
+     * Another attempt after the back-off, keeping the grant's slots (and the permit), until the request ends; a run
+     * asked to stop meanwhile ends at once, CANCELLED.
+     */
+    private Uni<Void> after(NextStep next, MigrationRequest request, EventSink sink, Cancellation cancellation) {
         if (!(next instanceof NextStep.RetryAfter retry)) {
             return Uni.createFrom().voidItem();
         }
         Duration delay = Duration.ofMillis(Math.max(1, retry.delay().toMillis())); // timers take whole milliseconds
-        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                .chain(() -> runner.attempt(request, retry.history(), sink))
-                .chain(again -> after(again, request, sink));
+        return cancellation.delay(delay)
+                .chain(() -> runner.attempt(request, retry.history(), sink, cancellation))
+                .chain(again -> after(again, request, sink, cancellation));
+    }
+
+    /** Asks the run to stop at the request's completeBy, if it has one; cancelled when the run ends first. */
+    private Cancellable completeBy(MigrationRequest request, Cancellation cancellation) {
+        if (request.completeBy() == null) {
+            return () -> { };
+        }
+        Duration left = Duration.between(clock.instant(), request.completeBy());
+        String why = "completeBy " + request.completeBy() + " passed";
+        if (left.toMillis() <= 0) {
+            cancellation.request(why);
+            return () -> { };
+        }
+        return Uni.createFrom().voidItem().onItem().delayIt().by(left)
+                .subscribe().with(ignored -> cancellation.request(why));
+    }
+
+    /** What a cancel's stop says: the cancels pending on the request, as its partition's marks have them. */
+    private String cancelledBy(LedgerEntry entry) {
+        List<String> cancels = store.pendingCancelsOf(entry.partition(), entry.requestId()).stream()
+                .map(RequestMark::requestId).sorted().toList();
+        return cancels.isEmpty() ? "cancelled" : "cancelled by " + String.join(", ", cancels);
     }
 
     /** Where one grant's events go: each with its mark; the terminal one with the release of the grant's slots. */

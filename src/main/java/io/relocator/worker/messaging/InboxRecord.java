@@ -9,6 +9,10 @@ sealed interface InboxRecord {
     record Want(MigrationRequest request, int partition) implements InboxRecord {
     }
 
+    /** The request {@code requestId} is to be cancelled, by the cancel {@code cancelId}. */
+    record Cancel(String requestId, String cancelId) implements InboxRecord {
+    }
+
     /** The slots of grant {@code epoch} of {@code requestId} are free: its migration has ended. */
     record Release(String requestId, long epoch) implements InboxRecord {
     }

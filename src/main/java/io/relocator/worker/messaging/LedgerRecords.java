@@ -23,7 +23,7 @@ import io.relocator.worker.domain.RequestParser;
 /**
  * The records of the scheduling ledger, written and read back: the scheduler's inbox (partition 0: requests handed
  * off, partition 1: releases of slots) and its state topic (one entry per request, key {@code r:<requestId>}, and the
- * scheduler's position, key {@value #POSITION_KEY}). A request is kept as the validated request in the contract's
+ * scheduler's position, key {@value #POSITION_KEY}); partition 0 also carries the {@code CANCEL}s of requests. A request is kept as the validated request in the contract's
  * form (its fields only, never the original record's bytes) and read back through the {@link RequestParser}, with the
  * time it was first read.
  */
@@ -62,6 +62,16 @@ public class LedgerRecords {
         return new ProducerRecord<>(inbox, WANTS, key(request.requestId()), bytes(value));
     }
 
+    /**
+     * {@code requestId} is to be cancelled (by the cancel {@code cancelId}): written to the wants partition, after the
+     * request's own WANT, so the scheduler reads it after the request.
+     */
+    ProducerRecord<byte[], byte[]> cancel(String requestId, String cancelId) {
+        ObjectNode value = json.createObjectNode().put("type", "CANCEL").put("requestId", requestId)
+                .put("cancel", cancelId);
+        return new ProducerRecord<>(inbox, WANTS, key(requestId), bytes(value));
+    }
+
     /** The slots of grant {@code epoch} of {@code requestId} may be given to another request. */
     ProducerRecord<byte[], byte[]> release(String requestId, long epoch) {
         ObjectNode value = json.createObjectNode().put("type", "RELEASE").put("requestId", requestId)
@@ -75,6 +85,9 @@ public class LedgerRecords {
             String type = value.path("type").asText();
             if ("RELEASE".equals(type)) {
                 return new InboxRecord.Release(value.path("requestId").asText(), value.path("epoch").asLong());
+            }
+            if ("CANCEL".equals(type)) {
+                return new InboxRecord.Cancel(value.path("requestId").asText(), value.path("cancel").asText());
             }
             if ("WANT".equals(type)) {
                 Optional<MigrationRequest> request = request(value.path("request"));
@@ -175,6 +188,9 @@ public class LedgerRecords {
                 .put("noStart", request.options().noStart());
         if (request.notAfter() != null) {
             value.put("notAfter", request.notAfter().toString());
+        }
+        if (request.completeBy() != null) {
+            value.put("completeBy", request.completeBy().toString());
         }
         if (request.requestedBy() != null) {
             value.put("requestedBy", request.requestedBy());

@@ -68,6 +68,8 @@ public class OutcomeStore {
     static final String IN_FLIGHT_KEY_SUFFIX = "/in-flight";
 
     private final Map<Integer, Map<String, RequestMark>> marks = new ConcurrentHashMap<>();
+    /** The cancels handed on and not ended, by partition and by the requestId they name: their ids. */
+    private final Map<Integer, Map<String, Set<String>>> pendingCancels = new ConcurrentHashMap<>();
     /** The topics holding each partition number here (the requests topic only): a number is followed while held. */
     private final Map<Integer, Set<String>> holders = new HashMap<>();
     private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
@@ -109,6 +111,25 @@ public class OutcomeStore {
     }
 
     /**
+     * The marks of the cancels naming {@code requestId} (of partition {@code partition}) that are handed on and not
+     * ended: whoever writes that request's end writes theirs with it ({@link CancelSettlement}).
+     */
+    List<RequestMark> pendingCancelsOf(int partition, String requestId) {
+        Set<String> ids = pendingCancels.getOrDefault(partition, Map.of()).get(requestId);
+        if (ids == null) {
+            return List.of();
+        }
+        Map<String, RequestMark> partitionMarks = marks.getOrDefault(partition, Map.of());
+        return ids.stream().map(partitionMarks::get).filter(Objects::nonNull)
+                .filter(mark -> mark.ofCancel() && !mark.ended()).toList();
+    }
+
+    /** How long a mark is remembered ({@code relocator.idempotency-window}). */
+    Duration window() {
+        return window;
+    }
+
+    /**
      * The record that writes {@code mark} to the outcome topic. An ended mark is keyed by the requestId, a handed-off
      * or in-flight one by the requestId and {@value #IN_FLIGHT_KEY_SUFFIX}: compaction keeps the latest record of each key, so an
      * in-flight mark written after the end (by a worker that had lost the request without knowing) can never take
@@ -137,7 +158,25 @@ public class OutcomeStore {
     void remember(int partition, RequestMark mark) {
         Map<String, RequestMark> partitionMarks = marks.get(partition);
         if (partitionMarks != null) { // not followed any more: the partition was taken away meanwhile
-            partitionMarks.merge(mark.requestId(), mark, RequestMark::laterOf);
+            merge(partition, partitionMarks, mark);
+        }
+    }
+
+    /** Keeps the later of the known mark and {@code mark}, and the index of pending cancels with it. */
+    private void merge(int partition, Map<String, RequestMark> partitionMarks, RequestMark mark) {
+        RequestMark kept = partitionMarks.merge(mark.requestId(), mark, RequestMark::laterOf);
+        if (kept.ofCancel()) {
+            Map<String, Set<String>> byNamed = pendingCancels.computeIfAbsent(partition,
+                    p -> new ConcurrentHashMap<>());
+            if (kept.ended()) {
+                byNamed.computeIfPresent(kept.cancel().cancels(), (named, ids) -> {
+                    ids.remove(kept.requestId());
+                    return ids.isEmpty() ? null : ids;
+                });
+            } else {
+                byNamed.computeIfAbsent(kept.cancel().cancels(), named -> ConcurrentHashMap.newKeySet())
+                        .add(kept.requestId());
+            }
         }
     }
 
@@ -157,6 +196,7 @@ public class OutcomeStore {
                 Set<String> topics = holders.computeIfAbsent(partition.partition(), p -> new HashSet<>());
                 if (topics.isEmpty()) {
                     marks.put(partition.partition(), new ConcurrentHashMap<>());
+                    pendingCancels.remove(partition.partition());
                     fresh.add(new TopicPartition(topic, partition.partition()));
                 }
                 topics.add(partition.topic());
@@ -287,6 +327,7 @@ public class OutcomeStore {
                 if (topics != null && topics.remove(partition.topic()) && topics.isEmpty()) {
                     holders.remove(partition.partition());
                     marks.remove(partition.partition());
+                    pendingCancels.remove(partition.partition());
                 }
             }
             consumer.assign(followed());
@@ -367,7 +408,7 @@ public class OutcomeStore {
         }
         try {
             RequestMark mark = json.readValue(record.value(), RequestMark.class);
-            partitionMarks.merge(mark.requestId(), mark, RequestMark::laterOf);
+            merge(record.partition(), partitionMarks, mark);
         } catch (IOException e) {
             LOG.warnf("Outcome store %s-%d@%d is not a request mark, skipped: %s", record.topic(), record.partition(),
                     record.offset(), e.getMessage());

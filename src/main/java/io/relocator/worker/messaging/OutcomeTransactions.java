@@ -87,6 +87,7 @@ public class OutcomeTransactions {
     private final Map<String, ConsumerGroupMetadata> groups = new ConcurrentHashMap<>();
     private final OutcomeStore store;
     private final FailedCommitSettlement settlement;
+    private final CancelSettlement cancels;
     private final RefusedRecords refusedRecords;
     private final RelocatorConfig config;
     private final Map<String, Object> kafka;
@@ -104,8 +105,9 @@ public class OutcomeTransactions {
     private volatile Instant committingSince;
 
     @Inject
-    public OutcomeTransactions(OutcomeStore store, DeadLetterRecords deadLetters, RelocatorConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock, MeterRegistry registry, KafkaClientMeters clientMeters) {
+    public OutcomeTransactions(OutcomeStore store, DeadLetterRecords deadLetters, EventRecords events,
+            RelocatorConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock,
+            MeterRegistry registry, KafkaClientMeters clientMeters) {
         this.clientMeters = clientMeters;
         this.commits = Timer.builder("relocator.transactions.commit")
                 .description("Kafka transactions committed: from the first record sent to the commit").register(registry);
@@ -115,6 +117,7 @@ public class OutcomeTransactions {
                 .register(registry);
         this.store = store;
         this.settlement = new FailedCommitSettlement(store);
+        this.cancels = new CancelSettlement(store, events, clock);
         this.refusedRecords = new RefusedRecords(deadLetters);
         this.config = config;
         this.kafka = kafka;
@@ -189,6 +192,23 @@ public class OutcomeTransactions {
                 return Uni.createFrom().failure(refused);
             }
             TransactionUnit unit = TransactionUnit.of(origin, completes, records, marks);
+            queue.add(unit);
+            return Uni.createFrom().completionStage(unit.committed());
+        });
+    }
+
+    /**
+     * As {@link #write}, but what is written is decided on the committer's thread, from the marks as they are then
+     * (the store's and those of the units committed before it in the same batch): so a decision reads every mark
+     * written before it for the partition ({@link CancelSettlement}). Completes once committed.
+     */
+    Uni<Void> writeDecided(TopicPartition origin, long completes, TransactionUnit.Decision decision) {
+        return Uni.createFrom().deferred(() -> {
+            OutcomeDropped refused = refusal(origin);
+            if (refused != null) {
+                return Uni.createFrom().failure(refused);
+            }
+            TransactionUnit unit = TransactionUnit.decided(origin, completes, decision);
             queue.add(unit);
             return Uni.createFrom().completionStage(unit.committed());
         });
@@ -321,16 +341,17 @@ public class OutcomeTransactions {
     }
 
     private void commit(List<TransactionUnit> batch) throws InterruptedException {
-        List<TransactionUnit> live = new ArrayList<>();
+        List<TransactionUnit> kept = new ArrayList<>();
         for (TransactionUnit unit : batch) {
             if (unit.origin() != null && !owned.contains(unit.origin())) {
                 unit.committed().completeExceptionally(OutcomeDropped.notOwned(unit.origin()));
             } else if (endsAnEndedRequest(unit)) {
                 unit.committed().completeExceptionally(OutcomeDropped.alreadyEnded(unit.marks().get(0).requestId()));
             } else {
-                live.add(unit);
+                kept.add(unit);
             }
         }
+        List<TransactionUnit> live = cancels.settle(kept);
         live.stream().filter(unit -> unit.completes() != null)
                 .forEach(unit -> offsets.done(unit.origin(), unit.completes()));
         Map<TopicPartition, Long> advance = committableOffsets();

@@ -3,12 +3,14 @@ package io.relocator.worker.messaging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +23,9 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Quarkus;
 
 import io.relocator.worker.domain.AttemptHistory;
+import io.relocator.worker.domain.CancelRequest;
+import io.relocator.worker.domain.ErrorCode;
+import io.relocator.worker.domain.MigrationError;
 import io.relocator.worker.domain.EventSink;
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationRequest;
@@ -44,6 +49,10 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * mark to the outcome store, and the record's offset. Intake never waits for a slot, so no record's offset is held for
  * the length of anyone's migration. Idempotency: a requestId with any mark (handed off, in flight, ended) is not
  * handed off again; one being handed off here already is not handed off twice.
+ *
+ * <p>A cancel (a record with {@code cancels}) is deduplicated by its own requestId, then decided from the mark of the
+ * request it names when its transaction is written ({@link CancelSettlement}); so is a request's hand-off, which ends
+ * it CANCELLED instead when a cancel named it before it arrived.
  */
 @ApplicationScoped
 public class RequestIntake {
@@ -97,6 +106,9 @@ public class RequestIntake {
             keys.check(origin.getKey(), accepted.request(), record.partition());
             return accept(record, accepted.request());
         }
+        if (parsed instanceof ParsedRecord.Cancel cancel) {
+            return cancel(record, cancel.cancel());
+        }
         if (parsed instanceof ParsedRecord.Rejected rejected) {
             String requestId = rejected.echo().requestId();
             if (active.putIfAbsent(requestId, record.partition()) != null) {
@@ -144,16 +156,109 @@ public class RequestIntake {
             return duplicate(record, requestId, "it is being handled here already");
         }
         Optional<RequestMark> mark = store.lookup(record.partition().partition(), requestId);
-        if (mark.isPresent()) {
+        if (mark.isPresent() && !mark.get().cancelledBeforeArrival()) {
             active.remove(requestId);
             return duplicate(record, requestId, "it was " + mark.get().stage() + " already");
         }
-        RequestMark handedOff = RequestMark.handedOff(request, clock.instant());
         int partition = record.partition().partition();
+        AtomicReference<MigrationEvent> ended = new AtomicReference<>();
+        return handOff(record, transactions.writeDecided(record.partition(), record.offset(),
+                marks -> handOffOrEnd(request, partition, marks, ended))
+                .invoke(() -> Optional.ofNullable(ended.get()).ifPresent(endedMeters::ended)), requestId);
+    }
+
+    /**
+     * Decided when it is written (on the committer's thread), so a cancel written just before, in the same batch or
+     * not, is seen: a request a cancel named before it arrived ends FAILED CANCELLED without an Agent call; otherwise
+     * it is handed to the fleet's scheduler.
+     */
+    private TransactionUnit.Decided handOffOrEnd(MigrationRequest request, int partition,
+            CancelSettlement.Marks marks, AtomicReference<MigrationEvent> ended) {
+        String requestId = request.requestId();
+        Optional<RequestMark> mark = marks.lookup(partition, requestId);
+        if (mark.isPresent() && !mark.get().cancelledBeforeArrival()) {
+            LOG.infof("Request %s delivered again: dropped, it was %s already", requestId, mark.get().stage());
+            return new TransactionUnit.Decided(List.of(), List.of());
+        }
+        if (mark.isPresent()) {
+            MigrationEvent terminal = MigrationEvent.failed(request, 0, null, clock.instant(),
+                    MigrationError.of(ErrorCode.CANCELLED, "cancelled by " + mark.get().cancel().requestId()
+                            + " before it arrived; the Agent was never called", false));
+            LOG.infof("Request %s ends CANCELLED on arrival: cancel %s came first", requestId,
+                    mark.get().cancel().requestId());
+            ended.set(terminal);
+            RequestMark end = RequestMark.ended(terminal);
+            return new TransactionUnit.Decided(List.of(events.of(terminal, null), store.record(partition, end),
+                    store.inFlightCleared(partition, requestId)), List.of(end));
+        }
+        RequestMark handedOff = RequestMark.handedOff(request, clock.instant());
         LOG.debugf("Request %s handed to the fleet's scheduler (node %s -> %s)", requestId, request.sourceNode(),
                 request.targetNode());
-        return handOff(record, complete(record, List.of(ledger.want(request, partition),
-                store.record(partition, handedOff)), List.of(handedOff)), requestId);
+        return new TransactionUnit.Decided(List.of(ledger.want(request, partition),
+                store.record(partition, handedOff)), List.of(handedOff));
+    }
+
+    /**
+     * A cancel: deduplicated by its own requestId, then decided when it is written, from the mark of the request it
+     * names (in the same partition: both are keyed by the containerId).
+     */
+    private Uni<Void> cancel(ConsumedRecord record, CancelRequest cancel) {
+        String cancelId = cancel.requestId();
+        if (active.putIfAbsent(cancelId, record.partition()) != null) {
+            return duplicate(record, cancelId, "it is being handled here already");
+        }
+        int partition = record.partition().partition();
+        Optional<RequestMark> mark = store.lookup(partition, cancelId);
+        if (mark.isPresent()) {
+            active.remove(cancelId);
+            return duplicate(record, cancelId, "it was " + mark.get().stage() + " already");
+        }
+        return handOff(record, transactions.writeDecided(record.partition(), record.offset(),
+                marks -> cancelDecision(cancel, partition, marks)), cancelId);
+    }
+
+    /**
+     * What a cancel does, from the named request's mark: ended, the cancel ends FAILED NOT_CANCELLED at once; not
+     * known yet, it ends so too, and a mark remembers (for the idempotency window) that the request is cancelled if it
+     * arrives; handed off or in flight, a CANCEL goes to the scheduler and the cancel waits, pending, for the request's
+     * end ({@link CancelSettlement}).
+     */
+    private TransactionUnit.Decided cancelDecision(CancelRequest cancel, int partition, CancelSettlement.Marks marks) {
+        String cancelId = cancel.requestId();
+        if (marks.lookup(partition, cancelId).isPresent()) {
+            LOG.infof("Cancel %s delivered again: dropped", cancelId);
+            return new TransactionUnit.Decided(List.of(), List.of());
+        }
+        Instant now = clock.instant();
+        Optional<RequestMark> named = marks.lookup(partition, cancel.cancels());
+        if (named.isPresent() && named.get().ended()) {
+            return cancelEnds(cancel, partition, now, "request " + cancel.cancels() + " already ended"
+                    + (named.get().outcome() == null ? "" : " " + named.get().outcome()), List.of(), List.of());
+        }
+        if (named.isEmpty() || named.get().cancelledBeforeArrival()) {
+            RequestMark early = RequestMark.cancelledBeforeArrival(cancel, now);
+            return cancelEnds(cancel, partition, now, "request " + cancel.cancels() + " is not known yet; remembered"
+                    + " until " + now.plus(store.window()) + ": if it arrives by then it ends CANCELLED without an "
+                    + "Agent call", List.of(store.record(partition, early)), List.of(early));
+        }
+        RequestMark pending = RequestMark.cancelPending(cancel, now);
+        LOG.infof("Cancel %s of %s (%s) handed to the fleet's scheduler", cancelId, cancel.cancels(),
+                named.get().stage());
+        return new TransactionUnit.Decided(List.of(ledger.cancel(cancel.cancels(), cancelId),
+                store.record(partition, pending)), List.of(pending));
+    }
+
+    private TransactionUnit.Decided cancelEnds(CancelRequest cancel, int partition, Instant now, String why,
+            List<ProducerRecord<byte[], byte[]>> more, List<RequestMark> moreMarks) {
+        MigrationEvent terminal = MigrationEvent.cancelEnded(cancel, now, why);
+        RequestMark end = RequestMark.cancelEnded(terminal, cancel);
+        LOG.infof("Cancel %s of %s: NOT_CANCELLED, %s", cancel.requestId(), cancel.cancels(), why);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(List.of(events.of(terminal, null),
+                store.record(partition, end), store.inFlightCleared(partition, cancel.requestId())));
+        records.addAll(more);
+        List<RequestMark> marks = new ArrayList<>(List.of(end));
+        marks.addAll(moreMarks);
+        return new TransactionUnit.Decided(records, marks);
     }
 
     /** A record that repeats a requestId: done, with nothing written but its offset. */

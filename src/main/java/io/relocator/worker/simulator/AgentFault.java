@@ -32,6 +32,11 @@ final class AgentFault extends RuntimeException {
     static final int UNKNOWN_MESSAGE = 140;
     /** The answer to a {@code migrate_v2v} that {@code system/cancel} stopped, if its caller still waits for one. */
     static final int CANCELLED = 141;
+    /**
+     * {@code system/cancel} of a migration past the point where it can be stopped (a node switched to answer cancels
+     * too late): the migration goes on and completes.
+     */
+    static final int TOO_LATE = 142;
 
     private final int code;
 

@@ -20,6 +20,7 @@ import javax.xml.namespace.QName;
 import org.jboss.logging.Logger;
 import org.w3c.dom.Element;
 
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -187,6 +188,9 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
             throw refused;
         }
         LOG.debugf("node %s: migrating %s to %s", source.id(), call.eids(), migration.destination().id());
+        Context context = ctx.vertx().getOrCreateContext();
+        migration.onCancel(() -> context.runOnContext(ignored ->
+                answer(ctx, 500, SoapReplies.fault(false, AgentFault.CANCELLED, "Cancelled by system/cancel"))));
         loseAnswerAfterAccepting(ctx, source, fault.mode());
         after(ctx, agents.latencyOf(source), () -> {
             if (!agents.finishMigration(migration)) {

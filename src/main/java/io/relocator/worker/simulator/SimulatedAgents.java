@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -59,7 +60,12 @@ public final class SimulatedAgents {
      * @param ended    claimed once, by whichever comes first: {@link #finishMigration} or {@link #cancel}
      */
     record Migration(SimulatedNode source, SimulatedNode destination, List<String> eids, String packetId,
-            AtomicBoolean ended) {
+            AtomicBoolean ended, AtomicReference<Runnable> onCancel) {
+
+        /** What answers the migration's call at once when {@code system/cancel} stops it (its caller still waits). */
+        void onCancel(Runnable answer) {
+            onCancel.set(answer);
+        }
     }
 
     private record PacketKey(SimulatedNode source, String packetId) {
@@ -268,7 +274,7 @@ public final class SimulatedAgents {
         destination.startIncoming();
         peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         Migration migration = new Migration(source, destination, call.eids(), packetId.orElse(null),
-                new AtomicBoolean());
+                new AtomicBoolean(), new AtomicReference<>(() -> { }));
         packetId.ifPresent(id -> byPacket.putIfAbsent(new PacketKey(source, id), migration));
         return migration;
     }
@@ -292,16 +298,27 @@ public final class SimulatedAgents {
 
     /**
      * {@code system/cancel} on {@code source}: stops the migration accepted there with this packet id, if it has not
-     * ended; its containers stay on the source, with no transition. Else {@link AgentFault#UNKNOWN_MESSAGE}.
+     * ended; its containers stay on the source, with no transition, and its call is answered at once with
+     * {@link AgentFault#CANCELLED}. Else {@link AgentFault#UNKNOWN_MESSAGE}; on a node set to answer cancels too late
+     * ({@link #setCancelTooLate}), {@link AgentFault#TOO_LATE}, and the migration goes on to complete.
      */
     void cancel(SimulatedNode source, String messageId) {
         source.cancelCalls.incrementAndGet();
         Migration migration = byPacket.get(new PacketKey(source, messageId));
+        if (migration != null && !migration.ended().get() && source.cancelTooLate()) {
+            throw new AgentFault(AgentFault.TOO_LATE, "Message " + messageId + " can no longer be cancelled");
+        }
         if (migration == null || !end(migration)) {
             throw new AgentFault(AgentFault.UNKNOWN_MESSAGE, "No message " + messageId + " is being processed");
         }
         migration.eids().forEach(migrating::remove);
         source.cancelled.incrementAndGet();
+        migration.onCancel().get().run();
+    }
+
+    /** Whether the node's Agent answers {@code system/cancel} of a running migration too late. Any thread. */
+    public void setCancelTooLate(String nodeId, boolean tooLate) {
+        node(nodeId).cancelTooLate(tooLate);
     }
 
     /** The destination node, or null when it does not exist and the node limit forbids creating it. */

@@ -22,6 +22,7 @@ final class SimulatedNode {
     private volatile FaultInjection fault = FaultInjection.NONE;
     private volatile Optional<Duration> latency = Optional.empty();
     private volatile Optional<AgentTiming> timing = Optional.empty();
+    private volatile boolean cancelTooLate;
 
     final AtomicLong migrateCalls = new AtomicLong();
     final AtomicLong loginCalls = new AtomicLong();
@@ -75,6 +76,15 @@ final class SimulatedNode {
 
     void timing(Optional<AgentTiming> timing) {
         this.timing = timing;
+    }
+
+    /** Whether its Agent answers {@code system/cancel} of a running migration "too late" (it completes anyway). */
+    boolean cancelTooLate() {
+        return cancelTooLate;
+    }
+
+    void cancelTooLate(boolean tooLate) {
+        this.cancelTooLate = tooLate;
     }
 
     /** Counts one more incoming migration and keeps the highest number ever seen at once. */

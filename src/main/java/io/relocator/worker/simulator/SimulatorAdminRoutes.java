@@ -19,7 +19,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The simulator's admin view under {@code /simulator/admin}: read-only statistics for assertions, and a few calls that
- * set a test up (place containers, inject faults, set latency and timing, offer system/cancel or not, expire sessions,
+ * set a test up (place containers, inject faults, set latency and timing, offer system/cancel or not, answer it too
+ * late on a node ({@code PUT nodes/<node>/cancel {"tooLate": true}}), expire sessions,
  * reset counters). JSON through Vert.x
  * {@link JsonObject}. Runs on the event loop; all state is in the thread-safe {@link SimulatedAgents}.
  * Mounted only with {@code relocator.simulator.admin-token} set, and every request must carry it
@@ -54,6 +55,8 @@ final class SimulatorAdminRoutes {
                 () -> agents.setLatency(ctx.pathParam("node"), latencyFrom(jsonBody(ctx)))));
         router.put(BASE + "/nodes/:node/timing").handler(body).handler(ctx -> done(ctx,
                 () -> agents.setTiming(ctx.pathParam("node"), timingFrom(jsonBody(ctx)))));
+        router.put(BASE + "/nodes/:node/cancel").handler(body).handler(ctx -> done(ctx,
+                () -> agents.setCancelTooLate(ctx.pathParam("node"), jsonBody(ctx).getBoolean("tooLate", false))));
         router.post(BASE + "/nodes/:node/expire-sessions").handler(ctx -> done(ctx,
                 () -> agents.expireSessions(ctx.pathParam("node"))));
         router.put(BASE + "/cancel").handler(body).handler(ctx -> done(ctx,
@@ -89,7 +92,8 @@ final class SimulatorAdminRoutes {
                 .put("fault", node.fault().mode().name()).put("faultCode", node.fault().code())
                 .put("latencyMs", agents.latencyOf(node).toMillis())
                 .put("acceptToVisibleMs", agents.timingOf(node).acceptToVisible().toMillis())
-                .put("showTransition", agents.timingOf(node).showTransition());
+                .put("showTransition", agents.timingOf(node).showTransition())
+                .put("cancelTooLate", node.cancelTooLate());
     }
 
     private static Map<String, AtomicLong> counters(SimulatedNode node) {

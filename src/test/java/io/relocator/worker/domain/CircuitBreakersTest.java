@@ -130,6 +130,6 @@ class CircuitBreakersTest {
 
     private static MigrationRequest request(Instant receivedAt, Instant notAfter) {
         return new MigrationRequest("r-1", "c", "a", "b", 0, MigrationOptions.NONE, notAfter, null, null,
-                Priority.NORMAL, receivedAt);
+                Priority.NORMAL, receivedAt, null);
     }
 }

@@ -335,6 +335,58 @@ class FleetLedgerTest {
     }
 
     @Test
+    void aCancelledWaitingRequestIsNeverGrantedAndTheNextOfItsContainerMovesUp() {
+        FleetLedger ledger = ledger(5, 5, OptionalInt.empty());
+        String container = guid();
+        want(ledger, request("running", container, "s", "t1"));
+        want(ledger, request("cancelled", container, "t1", "t2"));
+        want(ledger, request("after", container, "t1", "t3"));
+        assertEquals(List.of("running"), grant(ledger));
+
+        assertEquals(FleetLedger.Cancelled.WAITING_DROPPED, ledger.cancel("cancelled"));
+        assertFalse(ledger.isWaiting("cancelled"));
+        assertEquals(0, ledger.loadOf("t2").queued(), "no longer counted as waiting for its target");
+        release(ledger, "running");
+        assertEquals(List.of("after"), grant(ledger), "the cancelled one is skipped, never granted");
+        assertEquals(FleetLedger.Cancelled.NOT_HELD, ledger.cancel("cancelled"), "a second cancel changes nothing");
+    }
+
+    @Test
+    void aCancelledGrantKeepsItsSlotsUntilItsRelease() {
+        FleetLedger ledger = ledger(1, 5, OptionalInt.empty());
+        want(ledger, request("granted", guid(), "s", "t"));
+        want(ledger, request("next", guid(), "s", "t"));
+        assertEquals(List.of("granted"), grant(ledger));
+
+        assertEquals(FleetLedger.Cancelled.GRANTED, ledger.cancel("granted"));
+        assertEquals(1, ledger.loadOf("t").incoming(), "its run is still stopping: the slot is held");
+        assertEquals(List.of(), grant(ledger), "the bound holds while it stops");
+        release(ledger, "granted");
+        assertEquals(List.of("next"), grant(ledger));
+    }
+
+    @Test
+    void aCancelOfAnUnknownRequestChangesNothing() {
+        FleetLedger ledger = ledger(1, 5, OptionalInt.empty());
+        want(ledger, "s", "t");
+        assertEquals(FleetLedger.Cancelled.NOT_HELD, ledger.cancel("never-seen"));
+        assertEquals(1, ledger.waiting());
+        assertEquals(List.of("r0"), grant(ledger));
+    }
+
+    @Test
+    void findsWaitingRequestsPastTheirCompleteByWithoutRemovingThem() {
+        FleetLedger ledger = ledger(5, 5, OptionalInt.empty());
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        MigrationRequest overdue = completeBy("overdue", now.minusMillis(1));
+        want(ledger, overdue);
+        want(ledger, completeBy("later", now.plusSeconds(1)));
+        want(ledger, request("none", guid(), "s", "t"));
+        assertEquals(List.of(overdue), ledger.pastCompleteBy(now));
+        assertTrue(ledger.isWaiting("overdue"));
+    }
+
+    @Test
     void exposesEachNodesLoadAgainstItsBounds() {
         FleetLedger ledger = new FleetLedger(
                 new ConcurrencyBounds(2, 3, 100, Map.of("t", 1), Map.of()), OptionalInt.empty(), order);
@@ -387,7 +439,12 @@ class FleetLedgerTest {
 
     private MigrationRequest expiring(String id, Instant notAfter) {
         return new MigrationRequest(id, guid(), "s" + sequence, "t" + sequence, 0, MigrationOptions.NONE, notAfter,
-                null, null, Priority.NORMAL, Instant.EPOCH);
+                null, null, Priority.NORMAL, Instant.EPOCH, null);
+    }
+
+    private MigrationRequest completeBy(String id, Instant completeBy) {
+        return new MigrationRequest(id, guid(), "s" + sequence, "t" + sequence, 0, MigrationOptions.NONE, null,
+                null, null, Priority.NORMAL, Instant.EPOCH, completeBy);
     }
 
     private static MigrationRequest request(String id, String container, String source, String target) {
@@ -397,6 +454,6 @@ class FleetLedgerTest {
     private static MigrationRequest request(String id, String container, String source, String target,
             Priority priority) {
         return new MigrationRequest(id, container, source, target, 0, MigrationOptions.NONE, null, null, null,
-                priority, Instant.EPOCH);
+                priority, Instant.EPOCH, null);
     }
 }

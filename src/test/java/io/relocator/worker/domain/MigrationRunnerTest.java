@@ -362,7 +362,7 @@ class MigrationRunnerTest {
 
     private static MigrationRequest request(Instant notAfter) {
         return new MigrationRequest("r-1", "c", "a", "b", 0, MigrationOptions.NONE, notAfter, null, null,
-                Priority.NORMAL, T0);
+                Priority.NORMAL, T0, null);
     }
 
     /**

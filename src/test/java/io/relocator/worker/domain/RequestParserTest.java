@@ -58,6 +58,48 @@ class RequestParserTest {
     }
 
     @Test
+    void readsCompleteByAndRejectsAMalformedOne() {
+        var accepted = assertInstanceOf(ParsedRecord.Accepted.class, parse("""
+                {"requestId":"r-c","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02",
+                 "completeBy":"2026-11-28T12:30:00+01:00"}""".formatted(GUID)));
+        assertEquals(Instant.parse("2026-11-28T11:30:00Z"), accepted.request().completeBy(),
+                "before receivedAt is allowed: it ends CANCELLED if still waiting or running then");
+        assertNull(assertInstanceOf(ParsedRecord.Accepted.class, parse(minimal("r-n", GUID, "hn-01", "hn-02")))
+                .request().completeBy());
+        var rejected = assertInstanceOf(ParsedRecord.Rejected.class, parse("""
+                {"requestId":"r-c","containerId":"%s","sourceNode":"hn-01","targetNode":"hn-02",
+                 "completeBy":"tomorrow"}""".formatted(GUID)));
+        assertEquals(ErrorCode.INVALID_REQUEST, rejected.error().code());
+        assertTrue(rejected.error().message().contains("completeBy must be an RFC 3339 timestamp"),
+                rejected.error().message());
+    }
+
+    @Test
+    void readsACancelAsItsOwnKind() {
+        var cancel = assertInstanceOf(ParsedRecord.Cancel.class, parse("""
+                {"requestId":"c-1","cancels":"r-1","containerId":"%s","requestedBy":"ops","reason":"wrong node",
+                 "sourceNode":"ignored"}""".formatted(GUID)));
+        assertEquals(new CancelRequest("c-1", "r-1", GUID, "ops", "wrong node", NOW), cancel.cancel());
+    }
+
+    @Test
+    void rejectsAMalformedCancelEchoingWhatItCancels() {
+        var noContainer = assertInstanceOf(ParsedRecord.Rejected.class,
+                parse("{\"requestId\":\"c-2\",\"cancels\":\"r-1\"}"));
+        assertEquals(ErrorCode.INVALID_REQUEST, noContainer.error().code());
+        assertTrue(noContainer.error().message().contains("containerId is required"), noContainer.error().message());
+        assertEquals("r-1", noContainer.echo().cancels());
+
+        var badTarget = assertInstanceOf(ParsedRecord.Rejected.class, parse("""
+                {"requestId":"c-3","cancels":"has space","containerId":"%s"}""".formatted(GUID)));
+        assertTrue(badTarget.error().message().contains("cancels must be a requestId"), badTarget.error().message());
+
+        var itself = assertInstanceOf(ParsedRecord.Rejected.class, parse("""
+                {"requestId":"c-4","cancels":"c-4","containerId":"%s"}""".formatted(GUID)));
+        assertTrue(itself.error().message().contains("another request"), itself.error().message());
+    }
+
+    @Test
     void defaultsToOfflineWithoutOptions() {
         var accepted = assertInstanceOf(ParsedRecord.Accepted.class, parse(minimal("r-2", GUID, "hn-01", "hn-02")));
         assertEquals(0, accepted.request().migrationType());

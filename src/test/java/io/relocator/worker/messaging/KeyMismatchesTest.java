@@ -47,7 +47,7 @@ class KeyMismatchesTest {
 
     private static MigrationRequest request() {
         return new MigrationRequest("r-1", GUID, "hn-01", "hn-02", 0, MigrationOptions.NONE, null, null, null,
-                Priority.NORMAL, Instant.EPOCH);
+                Priority.NORMAL, Instant.EPOCH, null);
     }
 
     private static byte[] bytes(String text) {

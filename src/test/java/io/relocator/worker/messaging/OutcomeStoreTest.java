@@ -116,7 +116,7 @@ class OutcomeStoreTest {
         String requestId = "zombie-" + UUID.randomUUID();
         RequestMark end = ended(requestId);
         Instant now = clock.instant();
-        RequestMark zombie = new RequestMark(requestId, RequestMark.Stage.IN_FLIGHT, 2, now, now, now, null);
+        RequestMark zombie = new RequestMark(requestId, RequestMark.Stage.IN_FLIGHT, 2, now, now, now, null, null, null);
         var endRecord = store.record(partition, end);
         var zombieRecord = store.record(partition, zombie);
         assertFalse(Arrays.equals(endRecord.key(), zombieRecord.key()), "compaction would keep only one of them");
@@ -146,7 +146,7 @@ class OutcomeStoreTest {
 
     private RequestMark ended(String requestId) {
         Instant now = clock.instant();
-        return new RequestMark(requestId, RequestMark.Stage.ENDED, 1, now, now, now, null);
+        return new RequestMark(requestId, RequestMark.Stage.ENDED, 1, now, now, now, null, null, null);
     }
 
     private void writeEndedMarks(int partition, String run) {

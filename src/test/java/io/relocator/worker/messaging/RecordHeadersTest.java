@@ -104,7 +104,7 @@ class RecordHeadersTest {
     }
 
     private static MigrationEvent rejected(String containerId) {
-        RequestEcho echo = new RequestEcho("r-1", containerId, null, null, null, null, null);
+        RequestEcho echo = new RequestEcho("r-1", containerId, null, null, null, null, null, null);
         return MigrationEvent.rejected(echo, NOW, NOW,
                 MigrationError.of(ErrorCode.INVALID_REQUEST, "containerId must be a GUID", false));
     }

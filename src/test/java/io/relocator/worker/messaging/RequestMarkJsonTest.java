@@ -35,7 +35,7 @@ class RequestMarkJsonTest {
     @Test
     void anInFlightMarkKeepsThePacketIdOfItsAttempt() throws Exception {
         MigrationRequest request = new MigrationRequest("r-1", "c-1", "hn-01", "hn-02", 0, MigrationOptions.NONE, null,
-                null, null, Priority.NORMAL, T0);
+                null, null, Priority.NORMAL, T0, null);
         RequestMark mark = RequestMark.inFlight(MigrationEvent.started(request, 2, T0.plusSeconds(1)), T0,
                 "6f3073bf-5d6c-454b-b052-90cb6bb27882");
 

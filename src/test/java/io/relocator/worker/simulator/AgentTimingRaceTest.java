@@ -91,7 +91,7 @@ class AgentTimingRaceTest {
 
     private NextStep attempt(AttemptHistory history) {
         MigrationRequest request = new MigrationRequest("race-" + container, container, "hn-01", "hn-02", 0,
-                MigrationOptions.NONE, null, null, null, Priority.NORMAL, Instant.now());
+                MigrationOptions.NONE, null, null, null, Priority.NORMAL, Instant.now(), null);
         return runner.attempt(request, history, sink).await().atMost(Duration.ofSeconds(30));
     }
 }

@@ -120,7 +120,7 @@ class CancelBeforeResendTest {
 
     private NextStep attempt(AttemptHistory history) {
         MigrationRequest request = new MigrationRequest("cancel-" + container, container, "hn-01", "hn-02", 0,
-                MigrationOptions.NONE, null, null, null, Priority.NORMAL, Instant.now());
+                MigrationOptions.NONE, null, null, null, Priority.NORMAL, Instant.now(), null);
         return runner.attempt(request, history, sink).await().atMost(Duration.ofSeconds(30));
     }
 }

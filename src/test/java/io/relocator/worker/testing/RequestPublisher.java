@@ -73,6 +73,13 @@ public final class RequestPublisher implements AutoCloseable {
                 .formatted(requestId, containerId, source, target);
     }
 
+    /** A cancel (contract: Cancel) of {@code cancels}, keyed like its request by the containerId. */
+    public static String cancel(String requestId, String cancels, String containerId) {
+        return """
+                {"requestId":"%s","cancels":"%s","containerId":"%s","requestedBy":"test","reason":"stop it"}"""
+                .formatted(requestId, cancels, containerId);
+    }
+
     @Override
     public void close() {
         producer.close();

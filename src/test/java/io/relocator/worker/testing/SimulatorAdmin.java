@@ -70,6 +70,12 @@ public final class SimulatorAdmin {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Whether the node's Agent answers system/cancel of a running migration "too late" (it completes anyway). */
+    public void cancelTooLate(String node, boolean tooLate) {
+        call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/cancel"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"tooLate\":" + tooLate + "}")));
+    }
+
     public void expireSessions(String node) {
         call(HttpRequest.newBuilder(URI.create(base + "/nodes/" + node + "/expire-sessions"))
                 .POST(HttpRequest.BodyPublishers.noBody()));

@@ -28,13 +28,15 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.domain.NodeControl;
 import io.smallrye.common.annotation.Identifier;
 
 /**
  * Every worker's view of the fleet: the scheduler's state topic, followed ({@code read_committed}, from the beginning,
  * on its own thread) into memory. It tells the {@link GrantExecutor} of each grant (and each request ending without a
  * migration) as it appears, and answers what waits and runs in the whole fleet, node by node, whichever process holds
- * the scheduling role: the numbers of the metrics and logs are the fleet's, not one process's.
+ * the scheduling role, and the operator's control of each node: the numbers of the metrics, logs and admin API are
+ * the fleet's, not one process's.
  */
 @ApplicationScoped
 public class FleetView {
@@ -43,6 +45,7 @@ public class FleetView {
 
     private final Map<String, LedgerEntry> entries = new ConcurrentHashMap<>();
     private final Map<String, NodeCounts> nodes = new ConcurrentHashMap<>();
+    private final Map<String, NodeControl> controls = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger granted = new AtomicInteger();
     private final LedgerRecords records;
@@ -110,6 +113,11 @@ public class FleetView {
         return nodes.computeIfAbsent(node, n -> new NodeCounts());
     }
 
+    /** The operator's control of a node, as the scheduler applied it ({@link NodeControl#none} if none); any thread. */
+    public NodeControl control(String node) {
+        return controls.getOrDefault(node, NodeControl.none(node));
+    }
+
     /** The nodes named by any request seen; any thread. */
     public Collection<String> nodes() {
         return nodes.keySet();
@@ -155,6 +163,13 @@ public class FleetView {
             }
         } else if (read.get() instanceof LedgerRecords.StateRecord.Removed removed) {
             replace(removed.requestId(), null);
+        } else if (read.get() instanceof LedgerRecords.StateRecord.Controlled controlled) {
+            NodeControl control = controlled.control();
+            if (control.isNone()) {
+                controls.remove(control.node());
+            } else {
+                controls.put(control.node(), control);
+            }
         }
     }
 
@@ -180,6 +195,7 @@ public class FleetView {
 
     private void clear() {
         entries.clear();
+        controls.clear();
         nodes.values().forEach(NodeCounts::clear);
         waiting.set(0);
         granted.set(0);

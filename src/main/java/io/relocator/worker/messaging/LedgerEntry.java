@@ -12,9 +12,9 @@ import io.relocator.worker.domain.MigrationRequest;
  *                  (from before a failover or a repeat) frees nothing
  * @param reason    why it ends, for {@link State#ENDING}: an error code of the contract; otherwise null
  */
-record LedgerEntry(State state, MigrationRequest request, int partition, long epoch, String reason) {
+public record LedgerEntry(State state, MigrationRequest request, int partition, long epoch, String reason) {
 
-    enum State {
+    public enum State {
         WAITING, GRANTED, ENDING
     }
 
@@ -30,12 +30,12 @@ record LedgerEntry(State state, MigrationRequest request, int partition, long ep
         return new LedgerEntry(State.ENDING, request, partition, epoch, reason);
     }
 
-    String requestId() {
+    public String requestId() {
         return request.requestId();
     }
 
     /** Granted or ending: the owner of its partition has something to do. */
-    boolean actionable() {
+    public boolean actionable() {
         return state != State.WAITING;
     }
 }

@@ -29,6 +29,8 @@ import java.util.function.Predicate;
  * <li>a higher {@link Priority} first ({@link PriorityOrder}, with aging); within one class, grants go round-robin
  * over the target nodes (those never served first, in arrival order, then the one served longest ago), oldest
  * request first within a target, so a saturated target never holds back requests for the others.</li>
+ * <li>an operator's {@link NodeControl} of a node (applied by {@link #control}) pauses its incoming or outgoing
+ * direction (nothing new is granted there; grants held run on) or replaces its two bounds until reset.</li>
  * </ul>
  * The per-process bounds of {@link ConcurrencyBounds} ({@code maxInFlight}, {@code maxQueued},
  * {@code maxQueuedPerNode}) are not the ledger's: the executors apply them. Not thread-safe: every method runs on
@@ -186,6 +188,21 @@ public final class FleetLedger {
             }
         }
         return grants;
+    }
+
+    /**
+     * Applies an operator's command to its node (the node need not have been seen yet); answers the node's control
+     * after it. Grants already held are never taken back: a lowered bound or a pause only stops new grants.
+     */
+    public NodeControl control(NodeCommand command) {
+        NodeLoad load = load(command.node());
+        load.control = command.applyTo(load.control);
+        return load.control;
+    }
+
+    /** Rebuild: a node's control read back from the state topic. */
+    public void restoreControl(NodeControl control) {
+        load(control.node()).control = control;
     }
 
     /** Requests waiting, all nodes together. */

@@ -2,14 +2,15 @@ package io.relocator.worker.domain;
 
 /**
  * One node's load as a scheduler counts it: migrations running (for the {@link FleetLedger}: granted) into and out of
- * it, and requests waiting to go into it. Written only on its scheduler's one thread; volatile so that metrics and
- * logs may read it from any thread.
+ * it, requests waiting to go into it, and the operator's {@link NodeControl} (pauses, bounds overriding the configured
+ * ones). Written only on its scheduler's one thread; volatile so that metrics and logs may read it from any thread.
  */
 public final class NodeLoad {
 
     private final String node;
     private final int maxIncoming;
     private final int maxOutgoing;
+    volatile NodeControl control;
     volatile int incoming;
     volatile int outgoing;
     volatile int queued;
@@ -18,6 +19,7 @@ public final class NodeLoad {
         this.node = node;
         this.maxIncoming = maxIncoming;
         this.maxOutgoing = maxOutgoing;
+        this.control = NodeControl.none(node);
     }
 
     public String node() {
@@ -39,19 +41,26 @@ public final class NodeLoad {
         return queued;
     }
 
+    /** The bound into the node now: the operator's override, else the configured one. */
     public int maxIncoming() {
-        return maxIncoming;
+        return control.effectiveIncoming(maxIncoming);
     }
 
+    /** The bound out of the node now: the operator's override, else the configured one. */
     public int maxOutgoing() {
-        return maxOutgoing;
+        return control.effectiveOutgoing(maxOutgoing);
+    }
+
+    /** The operator's control of the node ({@link NodeControl#none} when none was set). */
+    public NodeControl control() {
+        return control;
     }
 
     boolean canReceive() {
-        return incoming < maxIncoming;
+        return control.canReceive(incoming, maxIncoming);
     }
 
     boolean canSend() {
-        return outgoing < maxOutgoing;
+        return control.canSend(outgoing, maxOutgoing);
     }
 }

@@ -47,6 +47,7 @@ import io.relocator.worker.domain.ConcurrencyBounds;
 import io.relocator.worker.domain.ErrorCode;
 import io.relocator.worker.domain.FleetLedger;
 import io.relocator.worker.domain.MigrationRequest;
+import io.relocator.worker.domain.NodeControl;
 import io.relocator.worker.domain.PriorityOrder;
 import io.smallrye.common.annotation.Identifier;
 
@@ -77,6 +78,7 @@ public class FleetScheduler {
     private static final Duration PAUSE_AFTER_FAILURE = Duration.ofSeconds(1);
 
     private final LedgerRecords records;
+    private final NodeControlRecords controls;
     private final RelocatorConfig config;
     private final ConcurrencyBounds bounds;
     private final Map<String, Object> kafka;
@@ -90,11 +92,13 @@ public class FleetScheduler {
     private Thread thread;
 
     @Inject
-    public FleetScheduler(LedgerRecords records, RelocatorConfig config, ConcurrencyBounds bounds,
+    public FleetScheduler(LedgerRecords records, NodeControlRecords controls, RelocatorConfig config,
+            ConcurrencyBounds bounds,
             @Identifier("default-kafka-broker") Map<String, Object> kafka, Clock clock,
             KafkaClientMeters clientMeters, MeterRegistry registry,
             @ConfigProperty(name = "mp.messaging.incoming.requests.group.id") String requestsGroup) {
         this.records = records;
+        this.controls = controls;
         this.config = config;
         this.bounds = bounds;
         this.kafka = kafka;
@@ -315,6 +319,8 @@ public class FleetScheduler {
                     entries.remove(removed.requestId());
                 } else if (read instanceof LedgerRecords.StateRecord.Position recorded) {
                     position = recorded.position();
+                } else if (read instanceof LedgerRecords.StateRecord.Controlled controlled) {
+                    ledger.restoreControl(controlled.control());
                 }
             });
         }
@@ -399,6 +405,8 @@ public class FleetScheduler {
                 }
             } else if (read instanceof InboxRecord.Cancel cancel) {
                 cancel(cancel, changes, lastEpoch);
+            } else if (read instanceof InboxRecord.Control control) {
+                apply(control, changes);
             } else {
                 LOG.warnf("Scheduler inbox: a record skipped, %s", ((InboxRecord.Unreadable) read).why());
             }
@@ -427,6 +435,17 @@ public class FleetScheduler {
                 LOG.debugf("Cancel %s of %s: %s, nothing to do here", cancel.cancelId(), id,
                         entry == null ? "not held (ended)" : entry.state());
             }
+        }
+
+        /**
+         * An operator's node control: applied to the ledger before this step's grants, and the node's control written
+         * in this step's transaction (its key in {@code changes} has a space, which no requestId has).
+         */
+        private void apply(InboxRecord.Control control, Map<String, ProducerRecord<byte[], byte[]>> changes) {
+            NodeControl after = ledger.control(control.command());
+            changes.put("node " + after.node(), controls.state(after));
+            LOG.infof("Node control %s of %s by %s applied: %s", control.command().action(), after.node(),
+                    control.actor(), after);
         }
 
         /** A waiting request ends without a migration: the owner of its partition writes its terminal event. */

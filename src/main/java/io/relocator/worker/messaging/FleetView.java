@@ -1,11 +1,14 @@
 package io.relocator.worker.messaging;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -28,21 +31,28 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.relocator.worker.config.RelocatorConfig;
+import io.relocator.worker.domain.NodeControl;
 import io.smallrye.common.annotation.Identifier;
 
 /**
  * Every worker's view of the fleet: the scheduler's state topic, followed ({@code read_committed}, from the beginning,
  * on its own thread) into memory. It tells the {@link GrantExecutor} of each grant (and each request ending without a
  * migration) as it appears, and answers what waits and runs in the whole fleet, node by node, whichever process holds
- * the scheduling role: the numbers of the metrics and logs are the fleet's, not one process's.
+ * the scheduling role, and the operator's control of each node: the numbers of the metrics, logs and admin API are
+ * the fleet's, not one process's.
  */
 @ApplicationScoped
 public class FleetView {
 
     private static final Logger LOG = Logger.getLogger(FleetView.class);
+    private static final int ENDED_KEPT = 50;
 
     private final Map<String, LedgerEntry> entries = new ConcurrentHashMap<>();
     private final Map<String, NodeCounts> nodes = new ConcurrentHashMap<>();
+    private final Map<String, NodeControl> controls = new ConcurrentHashMap<>();
+    /** When each entry took its present state (the state record's timestamp, written by the scheduler). */
+    private final Map<String, Instant> since = new ConcurrentHashMap<>();
+    private final Deque<Ended> ended = new ConcurrentLinkedDeque<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger granted = new AtomicInteger();
     private final LedgerRecords records;
@@ -110,6 +120,30 @@ public class FleetView {
         return nodes.computeIfAbsent(node, n -> new NodeCounts());
     }
 
+    /** The operator's control of a node, as the scheduler applied it ({@link NodeControl#none} if none); any thread. */
+    public NodeControl control(String node) {
+        return controls.getOrDefault(node, NodeControl.none(node));
+    }
+
+    /** Every entry now: requests waiting, granted or ending, fleet-wide; a snapshot, any thread. */
+    public List<LedgerEntry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    /** When the request took its present state; empty when it has no entry. Any thread. */
+    public Optional<Instant> since(String requestId) {
+        return Optional.ofNullable(since.get(requestId));
+    }
+
+    /** The last {@value #ENDED_KEPT} requests whose slots were released (their migration ended), newest first; any thread. */
+    public List<Ended> recentlyEnded() {
+        return List.copyOf(ended);
+    }
+
+    /** A request whose entry was removed: its migration ended (the outcome is its terminal event) at {@code at}. */
+    public record Ended(LedgerEntry last, Instant at) {
+    }
+
     /** The nodes named by any request seen; any thread. */
     public Collection<String> nodes() {
         return nodes.keySet();
@@ -149,12 +183,28 @@ public class FleetView {
         }
         if (read.get() instanceof LedgerRecords.StateRecord.Entry written) {
             LedgerEntry entry = written.entry();
+            since.put(entry.requestId(), Instant.ofEpochMilli(record.timestamp()));
             replace(entry.requestId(), entry);
             if (entry.actionable()) {
                 onActionable.accept(entry);
             }
         } else if (read.get() instanceof LedgerRecords.StateRecord.Removed removed) {
+            since.remove(removed.requestId());
+            LedgerEntry last = entries.get(removed.requestId());
+            if (last != null) {
+                ended.addFirst(new Ended(last, Instant.ofEpochMilli(record.timestamp())));
+                while (ended.size() > ENDED_KEPT) {
+                    ended.pollLast();
+                }
+            }
             replace(removed.requestId(), null);
+        } else if (read.get() instanceof LedgerRecords.StateRecord.Controlled controlled) {
+            NodeControl control = controlled.control();
+            if (control.isNone()) {
+                controls.remove(control.node());
+            } else {
+                controls.put(control.node(), control);
+            }
         }
     }
 
@@ -180,6 +230,9 @@ public class FleetView {
 
     private void clear() {
         entries.clear();
+        controls.clear();
+        since.clear();
+        ended.clear();
         nodes.values().forEach(NodeCounts::clear);
         waiting.set(0);
         granted.set(0);

@@ -1,6 +1,7 @@
 package io.relocator.worker.messaging;
 
 import io.relocator.worker.domain.MigrationRequest;
+import io.relocator.worker.domain.NodeCommand;
 
 /** One record of the scheduler's inbox, as read back by the scheduler. */
 sealed interface InboxRecord {
@@ -15,6 +16,10 @@ sealed interface InboxRecord {
 
     /** The slots of grant {@code epoch} of {@code requestId} are free: its migration has ended. */
     record Release(String requestId, long epoch) implements InboxRecord {
+    }
+
+    /** An operator's command on a node, given by {@code actor} (a user name). */
+    record Control(NodeCommand command, String actor) implements InboxRecord {
     }
 
     /** Not readable (written by something else, or for a node no longer in the inventory): skipped, and logged. */

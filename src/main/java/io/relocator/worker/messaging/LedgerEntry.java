@@ -14,9 +14,9 @@ import io.relocator.worker.domain.MigrationRequest;
  *                  {@value #CANCEL_REQUESTED} when a cancel (or its {@code completeBy}) asks its run to stop; otherwise
  *                  null
  */
-record LedgerEntry(State state, MigrationRequest request, int partition, long epoch, String reason) {
+public record LedgerEntry(State state, MigrationRequest request, int partition, long epoch, String reason) {
 
-    enum State {
+    public enum State {
         WAITING, GRANTED, ENDING
     }
 
@@ -44,12 +44,12 @@ record LedgerEntry(State state, MigrationRequest request, int partition, long ep
         return state == State.GRANTED && CANCEL_REQUESTED.equals(reason);
     }
 
-    String requestId() {
+    public String requestId() {
         return request.requestId();
     }
 
     /** Granted or ending: the owner of its partition has something to do. */
-    boolean actionable() {
+    public boolean actionable() {
         return state != State.WAITING;
     }
 }

@@ -17,13 +17,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.MigrationRequest;
+import io.relocator.worker.domain.NodeControl;
 import io.relocator.worker.domain.ParsedRecord;
 import io.relocator.worker.domain.RequestParser;
 
 /**
  * The records of the scheduling ledger, written and read back: the scheduler's inbox (partition 0: requests handed
- * off, partition 1: releases of slots) and its state topic (one entry per request, key {@code r:<requestId>}, and the
- * scheduler's position, key {@value #POSITION_KEY}); partition 0 also carries the {@code CANCEL}s of requests. A request is kept as the validated request in the contract's
+ * off, partition 1: releases of slots and operators' node controls; partition 0 also carries the {@code CANCEL}s of
+ * requests) and its state topic (one entry per request, key {@code r:<requestId>}, one per controlled node, key
+ * {@code n:<node>} ({@link NodeControlRecords}), and the scheduler's position, key {@value #POSITION_KEY}). A request
+ * is kept as the validated request in the contract's
  * form (its fields only, never the original record's bytes) and read back through the {@link RequestParser}, with the
  * time it was first read.
  */
@@ -39,8 +42,11 @@ public class LedgerRecords {
     private final String state;
     private final ObjectMapper json;
     private final RequestParser parser;
+    private final NodeControlRecords controls;
 
-    public LedgerRecords(RelocatorConfig config, ObjectMapper json, RequestParser parser) {
+    public LedgerRecords(RelocatorConfig config, ObjectMapper json, RequestParser parser,
+            NodeControlRecords controls) {
+        this.controls = controls;
         this.inbox = config.topics().schedulerInbox();
         this.state = config.topics().schedulerState();
         this.json = json;
@@ -95,6 +101,9 @@ public class LedgerRecords {
                         .orElseGet(() -> new InboxRecord.Unreadable("its request is no longer valid (a node left "
                                 + "the inventory?)"));
             }
+            if ("CONTROL".equals(type)) {
+                return controls.inboxRecord(value);
+            }
             return new InboxRecord.Unreadable("unknown type '" + type + "'");
         } catch (IOException | RuntimeException e) {
             return new InboxRecord.Unreadable("not JSON of the ledger: " + e.getClass().getSimpleName());
@@ -134,6 +143,9 @@ public class LedgerRecords {
                 return Optional.of(new StateRecord.Position(new SchedulerPosition(value.path("wants").asLong(),
                         value.path("releases").asLong(), value.path("lastEpoch").asLong())));
             }
+            if (key.startsWith(NodeControlRecords.KEY_PREFIX)) {
+                return controls.stateRecord(key, record.value());
+            }
             if (!key.startsWith(ENTRY_PREFIX)) {
                 return Optional.empty();
             }
@@ -159,6 +171,10 @@ public class LedgerRecords {
         }
 
         record Position(SchedulerPosition position) implements StateRecord {
+        }
+
+        /** A node's control under key {@code n:<node>} ({@link NodeControl#none} for a tombstone). */
+        record Controlled(NodeControl control) implements StateRecord {
         }
     }
 

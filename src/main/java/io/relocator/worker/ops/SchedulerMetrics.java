@@ -17,12 +17,15 @@ import io.relocator.worker.messaging.RequestIntake;
 
 /**
  * Publishes the fleet's load as gauges (Prometheus format at {@code /q/metrics}), as the scheduler's state topic says
- * (so every worker process shows the same, whichever holds the scheduling role): per node of the inventory its bounds,
+ * (so every worker process shows the same, whichever holds the scheduling role): per node of the inventory its bounds
+ * (with an operator's overrides) and pauses,
  * migrations granted into and out of it and requests waiting for it, and the fleet's totals; for this process its
  * migrations running, grants waiting for a permit, and the age of the oldest request read but not yet handed on.
  */
 @ApplicationScoped
 public class SchedulerMetrics {
+
+    private static final String PAUSED = "1 while an operator has paused new migrations in this direction of the node";
 
     private final MeterRegistry registry;
     private final FleetView fleet;
@@ -64,10 +67,19 @@ public class SchedulerMetrics {
                     "Migrations out of the node, fleet-wide");
             nodeGauge(node, "relocator.node.waiting", counts, FleetView.NodeCounts::waiting,
                     "Requests waiting for the node, fleet-wide");
-            nodeGauge(node, "relocator.node.max.incoming", bounds, b -> b.incoming(node),
-                    "Bound on migrations into the node");
-            nodeGauge(node, "relocator.node.max.outgoing", bounds, b -> b.outgoing(node),
-                    "Bound on migrations out of the node");
+            nodeGauge(node, "relocator.node.max.incoming", fleet,
+                    f -> f.control(node).effectiveIncoming(bounds.incoming(node)),
+                    "Bound on migrations into the node now (an operator's override, else the configured one)");
+            nodeGauge(node, "relocator.node.max.outgoing", fleet,
+                    f -> f.control(node).effectiveOutgoing(bounds.outgoing(node)),
+                    "Bound on migrations out of the node now (an operator's override, else the configured one)");
+            Gauge.builder("relocator.node.paused", fleet, f -> f.control(node).pausedIn() ? 1 : 0)
+                    .tags("node", node, "direction", "in").description(PAUSED).register(registry);
+            Gauge.builder("relocator.node.paused", fleet, f -> f.control(node).pausedOut() ? 1 : 0)
+                    .tags("node", node, "direction", "out").description(PAUSED).register(registry);
+            nodeGauge(node, "relocator.node.drained", counts,
+                    c -> fleet.control(node).drained(c.incoming(), c.outgoing()) ? 1 : 0,
+                    "1 while the node is paused and nothing runs in its paused directions (maintenance may begin)");
             nodeGauge(node, "relocator.node.circuit.open", breakers, b -> b.isOpen(node) ? 1 : 0,
                     "1 while no call is sent to the node's Agent after repeated connection failures");
         }

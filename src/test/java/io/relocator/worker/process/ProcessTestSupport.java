@@ -55,6 +55,8 @@ abstract class ProcessTestSupport {
     static AppProcess simulator;
     static SimulatorAdmin admin;
     static String password;
+    /** The admin API's password of user {@code admin} for every worker of the run (RELOCATOR_ADMIN_PASSWORD). */
+    static final String ADMIN_PASSWORD = UUID.randomUUID() + "-Adm";
 
     private final List<AppProcess> workers = new ArrayList<>();
 
@@ -106,7 +108,7 @@ abstract class ProcessTestSupport {
         config.putAll(inventory(NODES));
         config.putAll(overrides);
         AppProcess worker = AppProcess.start(getClass().getSimpleName() + "-" + life, config,
-                Map.of("IT_PASSWORD", password));
+                Map.of("IT_PASSWORD", password, "RELOCATOR_ADMIN_PASSWORD", ADMIN_PASSWORD));
         workers.add(worker);
         return worker.awaitReady(Duration.ofSeconds(60));
     }

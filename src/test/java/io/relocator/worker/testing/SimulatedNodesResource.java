@@ -31,6 +31,8 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
     /** The evacuation case: twenty nodes, each the source for the next, saturated at once. */
     public static final List<String> EVACUATED = java.util.stream.IntStream.rangeClosed(1, 20)
             .mapToObj(i -> String.format("evac-%02d", i)).toList();
+    /** The admin API's node controls: a source and two targets no other test uses (controls are fleet-wide state). */
+    public static final List<String> CONTROLLED = List.of("ctl-1", "ctl-2", "ctl-3");
     public static final int MAX_ATTEMPTS = 5;
     public static final java.time.Duration RECONCILE_DEADLINE = java.time.Duration.ofSeconds(3);
 
@@ -53,6 +55,7 @@ public class SimulatedNodesResource implements QuarkusTestResourceLifecycleManag
                 IMPATIENT, SLOW_SOURCE, SLOW_TARGET));
         nodes.addAll(FAST_TARGETS);
         nodes.addAll(EVACUATED);
+        nodes.addAll(CONTROLLED);
         for (String node : nodes) {
             String prefix = "relocator.nodes." + node + ".";
             config.put(prefix + "agent-url", "http://127.0.0.1:${quarkus.http.test-port}/simulator/agents/" + node);

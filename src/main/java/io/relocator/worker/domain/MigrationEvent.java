@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * A MigrationEvent as the contract defines it. Built only through the factories below, which keep the per-status
- * rules (attempt numbering, durationMs only when the Agent was called, error only on FAILED) in one place.
+ * rules (attempt numbering, durationMs only when the Agent was called, error only on FAILED; elapsedMs, heartbeat and
+ * agents only on RUNNING) in one place.
  */
 public record MigrationEvent(
         String requestId,
@@ -21,11 +22,25 @@ public record MigrationEvent(
         Instant occurredAt,
         Long durationMs,
         Boolean reconciled,
-        MigrationError error) {
+        MigrationError error,
+        Long elapsedMs,
+        Integer heartbeat,
+        RunningAgents agents) {
 
     /** An attempt's call to the Agent begins. */
     public static MigrationEvent started(MigrationRequest request, int attempt, Instant now) {
         return of(request, MigrationStatus.STARTED, attempt, now, null, null, null);
+    }
+
+    /**
+     * The {@code heartbeat}-th heartbeat of attempt {@code attempt}, whose STARTED was at {@code attemptStart}: its call
+     * is still out, and {@code agents} is what the Agents showed of the Container just now.
+     */
+    public static MigrationEvent running(MigrationRequest r, int attempt, int heartbeat, Instant attemptStart,
+            Instant now, RunningAgents agents) {
+        return new MigrationEvent(r.requestId(), r.containerId(), r.sourceNode(), r.targetNode(), r.migrationType(),
+                r.requestedBy(), r.reason(), MigrationStatus.RUNNING, attempt, r.receivedAt(), now, null, null, null,
+                Duration.between(attemptStart, now).toMillis(), heartbeat, agents);
     }
 
     /** The migration completed; {@code firstStart} is when the first attempt began. */
@@ -44,7 +59,7 @@ public record MigrationEvent(
     public static MigrationEvent rejected(RequestEcho echo, Instant receivedAt, Instant now, MigrationError error) {
         return new MigrationEvent(echo.requestId(), echo.containerId(), echo.sourceNode(), echo.targetNode(),
                 echo.migrationType(), echo.requestedBy(), echo.reason(), MigrationStatus.FAILED, 0, receivedAt, now,
-                null, false, error);
+                null, false, error, null, null, null);
     }
 
     /**
@@ -56,15 +71,19 @@ public record MigrationEvent(
         return containerId != null && RequestParser.GUID.matcher(containerId).matches() ? containerId : null;
     }
 
-    /** The deterministic CloudEvents id: a consumer drops a duplicate by it. */
+    /**
+     * The deterministic CloudEvents id: a consumer drops a duplicate by it. A RUNNING event's carries its heartbeat
+     * number too ({@code <requestId>:RUNNING:<attempt>:<n>}).
+     */
     public String cloudEventId() {
-        return requestId + ":" + status + ":" + attempt;
+        return requestId + ":" + status + ":" + attempt + (heartbeat == null ? "" : ":" + heartbeat);
     }
 
     private static MigrationEvent of(MigrationRequest r, MigrationStatus status, int attempt, Instant now,
             Long durationMs, Boolean reconciled, MigrationError error) {
         return new MigrationEvent(r.requestId(), r.containerId(), r.sourceNode(), r.targetNode(), r.migrationType(),
-                r.requestedBy(), r.reason(), status, attempt, r.receivedAt(), now, durationMs, reconciled, error);
+                r.requestedBy(), r.reason(), status, attempt, r.receivedAt(), now, durationMs, reconciled, error, null, null,
+                null);
     }
 
     private static Long durationMs(Instant firstStart, Instant now) {

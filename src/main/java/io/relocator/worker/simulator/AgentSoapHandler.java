@@ -20,6 +20,7 @@ import javax.xml.namespace.QName;
 import org.jboss.logging.Logger;
 import org.w3c.dom.Element;
 
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -181,16 +182,23 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
                 source.failed.incrementAndGet();
                 return;
             }
-            migration = agents.beginMigration(source, call, packetId);
+            migration = agents.beginMigration(source, call, packetId, fault.mode() == FaultMode.STALL);
         } catch (AgentFault refused) {
             source.failed.incrementAndGet();
             throw refused;
+        }
+        if (fault.mode() == FaultMode.STALL) {
+            holdUntilCancelled(ctx, source, migration);
+            return;
         }
         LOG.debugf("node %s: migrating %s to %s", source.id(), call.eids(), migration.destination().id());
         loseAnswerAfterAccepting(ctx, source, fault.mode());
         after(ctx, agents.latencyOf(source), () -> {
             if (!agents.finishMigration(migration)) {
                 answer(ctx, 500, SoapReplies.fault(false, AgentFault.CANCELLED, "Cancelled by system/cancel"));
+            } else if (fault.mode() == FaultMode.STALL_AFTER_MIGRATE) {
+                LOG.debugf("node %s: migrated %s, holding the call unanswered", source.id(), call.eids());
+                source.stalled.incrementAndGet();
             } else if (fault.mode() == FaultMode.DROP_AFTER_MIGRATE
                     || fault.mode() == FaultMode.PARTIAL_ANSWER_AFTER_ACCEPT) {
                 ctx.request().connection().close();
@@ -198,6 +206,18 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
                 answer(ctx, 200, SoapReplies.migrateV2vResponse());
             }
         });
+    }
+
+    /**
+     * {@link FaultMode#STALL}: the call is held with no answer and nothing migrates, until a {@code system/cancel} of
+     * its packet id ends it; then it is answered with the cancelled fault, on this request's event loop.
+     */
+    private void holdUntilCancelled(RoutingContext ctx, SimulatedNode source, SimulatedAgents.Migration migration) {
+        LOG.debugf("node %s: holding migrate_v2v of %s unanswered (stalled)", source.id(), migration.eids());
+        source.stalled.incrementAndGet();
+        Context context = ctx.vertx().getOrCreateContext();
+        migration.cancelled().thenRun(() -> context.runOnContext(ignored -> answer(ctx, 500,
+                SoapReplies.fault(false, AgentFault.CANCELLED, "Cancelled by system/cancel"))));
     }
 
     /**

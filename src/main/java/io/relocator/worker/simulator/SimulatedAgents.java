@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,9 +58,10 @@ public final class SimulatedAgents {
      *
      * @param packetId its call's {@code packet_header/@id}, or null
      * @param ended    claimed once, by whichever comes first: {@link #finishMigration} or {@link #cancel}
+     * @param cancelled completed when {@link #cancel} stopped it: what a held (stalled) call is answered on
      */
     record Migration(SimulatedNode source, SimulatedNode destination, List<String> eids, String packetId,
-            AtomicBoolean ended) {
+            AtomicBoolean ended, CompletableFuture<Void> cancelled) {
     }
 
     private record PacketKey(SimulatedNode source, String packetId) {
@@ -244,6 +246,14 @@ public final class SimulatedAgents {
      * {@link #finishMigration} it. Throws {@link AgentFault} with a distinct code for each refusal.
      */
     Migration beginMigration(SimulatedNode source, MigrateV2vCall call, Optional<String> packetId) {
+        return beginMigration(source, call, packetId, false);
+    }
+
+    /**
+     * As {@link #beginMigration(SimulatedNode, MigrateV2vCall, Optional)}; a {@code stalled} one never shows (no
+     * transition, never on the destination) and is never finished: only {@link #cancel} ends it.
+     */
+    Migration beginMigration(SimulatedNode source, MigrateV2vCall call, Optional<String> packetId, boolean stalled) {
         // Any address whose first label is a node id names a simulated node (created on first mention, as a route
         // does): the worker's inventory, not the simulator's, decides which nodes exist.
         SimulatedNode destination = isNodeId(call.destinationNodeId()) ? destination(call.destinationNodeId()) : null;
@@ -257,8 +267,9 @@ public final class SimulatedAgents {
             throw new AgentFault(AgentFault.DESTINATION_LOGIN_REFUSED, "Cannot log in to destination node");
         }
         AgentTiming timing = timingOf(source);
-        reserve(call.eids(), new InProgress(source, destination,
-                millis.getAsLong() + timing.acceptToVisible().toMillis(), timing.showTransition()));
+        reserve(call.eids(), stalled ? new InProgress(source, destination, Long.MAX_VALUE, false)
+                : new InProgress(source, destination, millis.getAsLong() + timing.acceptToVisible().toMillis(),
+                        timing.showTransition()));
         List<String> missing = call.eids().stream().filter(eid -> !source.containers().contains(eid)).toList();
         if (!missing.isEmpty()) {
             call.eids().forEach(migrating::remove);
@@ -268,7 +279,7 @@ public final class SimulatedAgents {
         destination.startIncoming();
         peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         Migration migration = new Migration(source, destination, call.eids(), packetId.orElse(null),
-                new AtomicBoolean());
+                new AtomicBoolean(), new CompletableFuture<>());
         packetId.ifPresent(id -> byPacket.putIfAbsent(new PacketKey(source, id), migration));
         return migration;
     }
@@ -302,6 +313,7 @@ public final class SimulatedAgents {
         }
         migration.eids().forEach(migrating::remove);
         source.cancelled.incrementAndGet();
+        migration.cancelled().complete(null);
     }
 
     /** The destination node, or null when it does not exist and the node limit forbids creating it. */

@@ -125,7 +125,8 @@ public final class RunningHeartbeat {
         private void schedule() {
             Duration elapsed = elapsed();
             Duration tick = watch.nextTickAfter(elapsed);
-            Duration delay = Duration.ofMillis(Math.max(1, tick.minus(elapsed).toMillis()));
+            // whole milliseconds, rounded up: a tick never fires before its time
+            Duration delay = Duration.ofMillis(Math.max(1, (tick.minus(elapsed).toNanos() + 999_999) / 1_000_000));
             synchronized (this) {
                 if (!ended) {
                     timer = Uni.createFrom().voidItem().onItem().delayIt().by(delay).subscribe()

@@ -138,7 +138,11 @@ public final class RunningHeartbeat {
         private void tick(Duration tick) {
             Uni.combine().all().unis(agent.locate(request.sourceNode(), request.containerId()),
                     agent.locate(request.targetNode(), request.containerId())).asTuple()
-                    .subscribe().with(answers -> look(tick, answers));
+                    .subscribe().with(answers -> look(tick, answers), failure -> {
+                        // an AgentPort never fails its Uni; should one, this tick settles nothing and the watch goes on
+                        LOG.debugf("Heartbeat of %s: get_info failed: %s", request.requestId(), failure.getMessage());
+                        schedule();
+                    });
         }
 
         private void look(Duration tick, Tuple2<ContainerPresence, ContainerPresence> answers) {

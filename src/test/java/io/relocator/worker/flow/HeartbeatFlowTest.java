@@ -124,13 +124,17 @@ class HeartbeatFlowTest extends FlowTestSupport {
     void aStalledCallIsAbandonedReconciledCancelledByItsPacketIdAndTriedAgain() {
         String container = UUID.randomUUID().toString();
         simulator.placeContainer(FAULTY, container);
+        int heldBefore = simulator.stats().path("nodes").path(FAULTY).path("stalled").asInt();
+        int cancelledBefore = simulator.stats().path("nodes").path(FAULTY).path("cancelled").asInt();
         simulator.fault(FAULTY, "STALL", 0);
         String requestId = "stall-" + UUID.randomUUID();
+        double stallsBefore = stalledTotal();
         try (TopicReader reader = new TopicReader(bootstrap, "migration-events");
                 RequestPublisher requests = new RequestPublisher(bootstrap)) {
             requests.send(container, request(requestId, container, FAULTY, "hn-03"));
             // the first call is held; the next one (after the cancel) is answered
-            await().atMost(WAIT).until(() -> simulator.stats().path("nodes").path(FAULTY).path("stalled").asInt() == 1);
+            await().atMost(WAIT).until(() -> simulator.stats().path("nodes").path(FAULTY).path("stalled").asInt()
+                    == heldBefore + 1);
             simulator.fault(FAULTY, "NONE", 0);
             reader.readUntil(records -> terminalOf(records, requestId) != null, WAIT);
             List<PublishedEvent> history = historyOf(reader.readToEnd(WAIT), requestId);
@@ -139,7 +143,8 @@ class HeartbeatFlowTest extends FlowTestSupport {
             assertEquals("COMPLETED", terminal.status(), history.toString());
             assertEquals(2, terminal.body().path("attempt").asInt(), "tried again only after the proof and the cancel");
             JsonNode node = simulator.stats().path("nodes").path(FAULTY);
-            assertEquals(1, node.path("cancelled").asInt(), "the stalled call was cancelled by its packet id");
+            assertEquals(cancelledBefore + 1, node.path("cancelled").asInt(),
+                    "the stalled call was cancelled by its packet id");
             assertEquals(2, simulator.stats().path("containerMigrateCalls").path(container).asInt());
             List<JsonNode> beats = history.stream().filter(e -> "RUNNING".equals(e.status()))
                     .map(PublishedEvent::body).toList();
@@ -153,6 +158,7 @@ class HeartbeatFlowTest extends FlowTestSupport {
                     + " event %d ms after the first STARTED%n", STALL_TIMEOUT.toMillis(),
                     Duration.between(started, retried).toMillis(), Duration.between(started, ended).toMillis());
             assertTrue(!retried.isBefore(started.plus(STALL_TIMEOUT)), "not abandoned before the stall timeout");
+            assertEquals(stallsBefore + 1, stalledTotal(), "counted once at /q/metrics");
         }
     }
 
@@ -177,6 +183,23 @@ class HeartbeatFlowTest extends FlowTestSupport {
             System.out.printf("Stall (on the target): stall timeout %d ms; terminal event %d ms after STARTED%n",
                     STALL_TIMEOUT.toMillis(), detection);
             assertTrue(detection >= STALL_TIMEOUT.toMillis(), detection + " ms");
+        }
+    }
+
+    /** {@code relocator_migrations_stalled_total} at {@code /q/metrics} now. */
+    private double stalledTotal() {
+        try {
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(line -> line.startsWith("relocator_migrations_stalled_total"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no relocator_migrations_stalled_total at /q/metrics"));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -106,7 +106,7 @@ public class DemoRun {
                     }
                     print(event);
                     String status = event.path("status").asText();
-                    if (!status.equals("STARTED")) {
+                    if (status.equals("COMPLETED") || status.equals("FAILED")) { // not STARTED nor a RUNNING heartbeat
                         terminal++;
                         perTarget.computeIfAbsent(event.path("targetNode").asText(), n -> new int[2])
                                 [status.equals("COMPLETED") ? 0 : 1]++;

@@ -381,6 +381,19 @@ public interface RelocatorConfig {
          */
         @WithDefault("4M")
         MemorySize maxAnswerSize();
+
+        /**
+         * How long a {@code migrate_v2v} call may be out while the Agents show no transition of the Container (and it
+         * is not on the target), before its answer counts as lost: the call is abandoned and the request reconciled
+         * with the Agents, never resent blindly. A real Agent shows a running migration as a transition within
+         * seconds of accepting it, so this only has to exceed that window and any delay of an answer after the
+         * migration ended; it must also exceed the longest migration of an Agent that never shows a transition. A
+         * Container in transition keeps the call alive however long it runs. Checked at each RUNNING heartbeat
+         * ({@code relocator.events.running-interval}), or every {@code relocator.reconcile.interval} when they are
+         * off; {@code 0} turns it off.
+         */
+        @WithDefault("30m")
+        Duration stallTimeout();
     }
 
     /** MigrationEvent settings. */
@@ -389,5 +402,12 @@ public interface RelocatorConfig {
         @WithName("source")
         @WithDefault("relocator-worker")
         String source();
+
+        /**
+         * Between two RUNNING heartbeats of a call that is out (each asks both Agents where the Container is, with
+         * {@code envm/get_info}); {@code 0} turns them off.
+         */
+        @WithDefault("60s")
+        Duration runningInterval();
     }
 }

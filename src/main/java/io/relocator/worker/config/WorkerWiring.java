@@ -14,12 +14,15 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.relocator.worker.domain.AgentPort;
 import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.ConcurrencyBounds;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.Reconciliation;
 import io.relocator.worker.domain.RetryPolicy;
+import io.relocator.worker.domain.RunningWatch;
 import io.relocator.worker.domain.RequestParser;
 
 /** Builds the plain domain objects from the configuration, so the domain package stays free of CDI and config. */
@@ -56,7 +59,11 @@ public class WorkerWiring {
     @Produces
     @Singleton
     MigrationRunner migrationRunner(AgentPort agent, Clock clock, RelocatorConfig config, NodeInventory inventory,
-            CircuitBreakers breakers) {
+            CircuitBreakers breakers, MeterRegistry registry) {
+        Counter stalled = Counter.builder("relocator.migrations.stalled")
+                .description("Agent calls abandoned as lost answers: out past relocator.agent.stall-timeout while the"
+                        + " Agents showed no transition of the container")
+                .register(registry);
         RelocatorConfig.Retry retry = config.retry();
         RelocatorConfig.Reconcile reconcile = config.reconcile();
         return new MigrationRunner(agent, clock,
@@ -65,7 +72,8 @@ public class WorkerWiring {
                 new Reconciliation(reconcile.interval(), reconcile.deadline(), reconcile.grace(),
                         config.agent().receiveTimeout(), perNodeDuration(inventory, node -> node.receiveTimeout()
                                 .orElse(null))),
-                new SplittableRandom(), breakers);
+                new SplittableRandom(), breakers, new RunningWatch(config.events().runningInterval(),
+                        config.agent().stallTimeout(), reconcile.interval()), stalled::increment);
     }
 
     /** The nodes' own values, for the nodes that set one. */

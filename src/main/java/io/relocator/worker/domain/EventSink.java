@@ -16,6 +16,12 @@ public interface EventSink {
      */
     Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId);
 
+    /**
+     * A RUNNING heartbeat of the attempt whose call is out: the event alone, no mark. Written only by the owner of the
+     * request's partition, like every other event of it.
+     */
+    Uni<Void> running(MigrationEvent running);
+
     /** The request's one terminal event, written together with the mark that it ended and its record's offset. */
     Uni<Void> ended(MigrationEvent terminal);
 }

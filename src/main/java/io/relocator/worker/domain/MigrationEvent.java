@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * A MigrationEvent as the contract defines it. Built only through the factories below, which keep the per-status
- * rules (attempt numbering, durationMs only when the Agent was called, error only on FAILED) in one place.
+ * rules (attempt numbering, durationMs only when the Agent was called, error only on FAILED; elapsedMs, heartbeat and
+ * agents only on RUNNING) in one place.
  */
 public record MigrationEvent(
         String requestId,
@@ -22,11 +23,25 @@ public record MigrationEvent(
         Long durationMs,
         Boolean reconciled,
         MigrationError error,
-        String cancels) {
+        String cancels,
+        Long elapsedMs,
+        Integer heartbeat,
+        RunningAgents agents) {
 
     /** An attempt's call to the Agent begins. */
     public static MigrationEvent started(MigrationRequest request, int attempt, Instant now) {
         return of(request, MigrationStatus.STARTED, attempt, now, null, null, null);
+    }
+
+    /**
+     * The {@code heartbeat}-th heartbeat of attempt {@code attempt}, whose STARTED was at {@code attemptStart}: its call
+     * is still out, and {@code agents} is what the Agents showed of the Container just now.
+     */
+    public static MigrationEvent running(MigrationRequest r, int attempt, int heartbeat, Instant attemptStart,
+            Instant now, RunningAgents agents) {
+        return new MigrationEvent(r.requestId(), r.containerId(), r.sourceNode(), r.targetNode(), r.migrationType(),
+                r.requestedBy(), r.reason(), MigrationStatus.RUNNING, attempt, r.receivedAt(), now, null, null, null, null,
+                Duration.between(attemptStart, now).toMillis(), heartbeat, agents);
     }
 
     /** The migration completed; {@code firstStart} is when the first attempt began. */
@@ -45,7 +60,7 @@ public record MigrationEvent(
     public static MigrationEvent rejected(RequestEcho echo, Instant receivedAt, Instant now, MigrationError error) {
         return new MigrationEvent(echo.requestId(), echo.containerId(), echo.sourceNode(), echo.targetNode(),
                 echo.migrationType(), echo.requestedBy(), echo.reason(), MigrationStatus.FAILED, 0, receivedAt, now,
-                null, false, error, echo.cancels());
+                null, false, error, echo.cancels(), null, null, null);
     }
 
     /**
@@ -57,7 +72,7 @@ public record MigrationEvent(
                 cancel.reason(), notCancelled == null ? MigrationStatus.COMPLETED : MigrationStatus.FAILED, 0,
                 cancel.receivedAt(), now, null, notCancelled == null ? null : false,
                 notCancelled == null ? null : MigrationError.of(ErrorCode.NOT_CANCELLED, notCancelled, false),
-                cancel.cancels());
+                cancel.cancels(), null, null, null);
     }
 
     /**
@@ -74,15 +89,19 @@ public record MigrationEvent(
         return error == null ? status.name() : status + " " + error.code();
     }
 
-    /** The deterministic CloudEvents id: a consumer drops a duplicate by it. */
+    /**
+     * The deterministic CloudEvents id: a consumer drops a duplicate by it. A RUNNING event's carries its heartbeat
+     * number too ({@code <requestId>:RUNNING:<attempt>:<n>}).
+     */
     public String cloudEventId() {
-        return requestId + ":" + status + ":" + attempt;
+        return requestId + ":" + status + ":" + attempt + (heartbeat == null ? "" : ":" + heartbeat);
     }
 
     private static MigrationEvent of(MigrationRequest r, MigrationStatus status, int attempt, Instant now,
             Long durationMs, Boolean reconciled, MigrationError error) {
         return new MigrationEvent(r.requestId(), r.containerId(), r.sourceNode(), r.targetNode(), r.migrationType(),
-                r.requestedBy(), r.reason(), status, attempt, r.receivedAt(), now, durationMs, reconciled, error, null);
+                r.requestedBy(), r.reason(), status, attempt, r.receivedAt(), now, durationMs, reconciled, error, null, null,
+                null, null);
     }
 
     private static Long durationMs(Instant firstStart, Instant now) {

@@ -16,8 +16,9 @@ import io.smallrye.mutiny.Uni;
  * event or a decision to try again later (the scheduler frees the slots meanwhile). An answer lost after the request
  * was sent is never blindly resent: the Agents are asked where the Container is, with the slots and the container's
  * lock still held, until that settles it or the reconciliation deadline passes; when they prove it did not run, the
- * lost call is cancelled by its packet id before anything is sent again. The returned Uni fails only when an event
- * could not be published.
+ * lost call is cancelled by its packet id before anything is sent again. While a call is out, {@link RunningHeartbeat}
+ * publishes its RUNNING heartbeats and abandons it as a lost answer when it stalls. The returned Uni fails only when an
+ * event could not be published.
  */
 public final class MigrationRunner {
 
@@ -30,8 +31,19 @@ public final class MigrationRunner {
     private final RandomGenerator random;
     private final CircuitBreakers breakers;
 
+    private final RunningHeartbeat heartbeat;
+
+    /** Without heartbeats or stall detection. */
     public MigrationRunner(AgentPort agent, Clock clock, RetryPolicy retry, Reconciliation reconciliation,
             RandomGenerator random, CircuitBreakers breakers) {
+        this(agent, clock, retry, reconciliation, random, breakers, RunningWatch.OFF, () -> {
+        });
+    }
+
+    /** @param onStall told of each call abandoned as stalled ({@link RunningHeartbeat}) */
+    public MigrationRunner(AgentPort agent, Clock clock, RetryPolicy retry, Reconciliation reconciliation,
+            RandomGenerator random, CircuitBreakers breakers, RunningWatch watch, Runnable onStall) {
+        this.heartbeat = new RunningHeartbeat(agent, clock, watch, onStall);
         this.breakers = breakers;
         this.agent = agent;
         this.clock = clock;
@@ -43,8 +55,8 @@ public final class MigrationRunner {
     /**
      * One attempt. Its STARTED event (the durable mark that the request is in flight) is written before the Agent is
      * called, so that a worker that dies mid-call leaves a mark from which {@link #resume} reconciles. Called on the
-     * scheduler's serial context; the returned Uni completes on the thread that ends the Agent call, the last
-     * reconciliation round's timer or the event write.
+     * scheduler's serial context; the returned Uni completes on the thread that ends the Agent call (or the heartbeat
+     * tick that abandoned it as stalled), the last reconciliation round's timer or the event write.
      */
     public Uni<NextStep> attempt(MigrationRequest request, AttemptHistory history, EventSink events) {
         return attempt(request, history, events, new Cancellation());
@@ -89,7 +101,8 @@ public final class MigrationRunner {
                             stopCall(request, current.packetId(), why);
                         }
                     });
-                    return agent.migrate(MigrationCall.of(request, current.packetId()));
+                    return heartbeat.around(agent.migrate(MigrationCall.of(request, current.packetId())), request,
+                            current.attempts(), start, events);
                 })
                 .invoke(() -> callOut.set(false))
                 .invoke(outcome -> breakers.record(request.sourceNode(),

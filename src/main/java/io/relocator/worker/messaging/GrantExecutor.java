@@ -275,7 +275,10 @@ public class GrantExecutor {
         return cancels.isEmpty() ? "cancelled" : "cancelled by " + String.join(", ", cancels);
     }
 
-    /** Where one grant's events go: each with its mark; the terminal one with the release of the grant's slots. */
+    /**
+     * Where one grant's events go: STARTED with its in-flight mark, RUNNING heartbeats alone, the terminal one with its
+     * ended mark and the release of the grant's slots; all for the partition the request came from.
+     */
     private EventSink sinkFor(LedgerEntry entry, TopicPartition origin) {
         int partition = origin.partition();
         return new EventSink() {
@@ -284,6 +287,11 @@ public class GrantExecutor {
                 RequestMark mark = RequestMark.inFlight(started, firstStart, packetId);
                 return transactions.writeFor(origin, List.of(events.of(started, null), store.record(partition, mark)),
                         List.of(mark));
+            }
+
+            @Override
+            public Uni<Void> running(MigrationEvent running) {
+                return transactions.writeFor(origin, List.of(events.of(running, null)), List.of());
             }
 
             @Override

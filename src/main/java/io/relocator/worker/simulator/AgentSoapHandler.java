@@ -182,10 +182,14 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
                 source.failed.incrementAndGet();
                 return;
             }
-            migration = agents.beginMigration(source, call, packetId);
+            migration = agents.beginMigration(source, call, packetId, fault.mode() == FaultMode.STALL);
         } catch (AgentFault refused) {
             source.failed.incrementAndGet();
             throw refused;
+        }
+        if (fault.mode() == FaultMode.STALL) {
+            holdUntilCancelled(ctx, source, migration);
+            return;
         }
         LOG.debugf("node %s: migrating %s to %s", source.id(), call.eids(), migration.destination().id());
         Context context = ctx.vertx().getOrCreateContext();
@@ -195,6 +199,9 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
         after(ctx, agents.latencyOf(source), () -> {
             if (!agents.finishMigration(migration)) {
                 answer(ctx, 500, SoapReplies.fault(false, AgentFault.CANCELLED, "Cancelled by system/cancel"));
+            } else if (fault.mode() == FaultMode.STALL_AFTER_MIGRATE) {
+                LOG.debugf("node %s: migrated %s, holding the call unanswered", source.id(), call.eids());
+                source.stalled.incrementAndGet();
             } else if (fault.mode() == FaultMode.DROP_AFTER_MIGRATE
                     || fault.mode() == FaultMode.PARTIAL_ANSWER_AFTER_ACCEPT) {
                 ctx.request().connection().close();
@@ -202,6 +209,18 @@ public final class AgentSoapHandler implements Handler<RoutingContext> {
                 answer(ctx, 200, SoapReplies.migrateV2vResponse());
             }
         });
+    }
+
+    /**
+     * {@link FaultMode#STALL}: the call is held with no answer and nothing migrates, until a {@code system/cancel} of
+     * its packet id ends it; then it is answered with the cancelled fault, on this request's event loop.
+     */
+    private void holdUntilCancelled(RoutingContext ctx, SimulatedNode source, SimulatedAgents.Migration migration) {
+        LOG.debugf("node %s: holding migrate_v2v of %s unanswered (stalled)", source.id(), migration.eids());
+        source.stalled.incrementAndGet();
+        Context context = ctx.vertx().getOrCreateContext();
+        migration.onCancel(() -> context.runOnContext(ignored -> answer(ctx, 500,
+                SoapReplies.fault(false, AgentFault.CANCELLED, "Cancelled by system/cancel"))));
     }
 
     /**

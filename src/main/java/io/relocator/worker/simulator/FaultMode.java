@@ -32,6 +32,15 @@ public enum FaultMode {
      */
     PARTIAL_ANSWER_AFTER_ACCEPT,
     /**
+     * Hold each {@code migrate_v2v} unanswered and migrate nothing: {@code get_info} keeps showing the container on its
+     * source with no transition, locked against other migrations, for as long as the call is held (a stalled Agent). A
+     * {@code system/cancel} naming its packet id ends it (answered with the cancelled fault); clearing the fault
+     * does not release a call already held.
+     */
+    STALL,
+    /** Carry out each {@code migrate_v2v}, then hold the call unanswered: the container is on the target, idle. */
+    STALL_AFTER_MIGRATE,
+    /**
      * A careless Agent: refuse each {@code migrate_v2v} with an Agent error (the node's code) whose text repeats the
      * {@code dst/password} it was sent, decoded and as sent (base64). For the worker's secret-leak test.
      */

@@ -58,6 +58,7 @@ public final class SimulatedAgents {
      *
      * @param packetId its call's {@code packet_header/@id}, or null
      * @param ended    claimed once, by whichever comes first: {@link #finishMigration} or {@link #cancel}
+     * @param onCancel  what answers its call at once when {@link #cancel} stops it (a running or a held, stalled call)
      */
     record Migration(SimulatedNode source, SimulatedNode destination, List<String> eids, String packetId,
             AtomicBoolean ended, AtomicReference<Runnable> onCancel) {
@@ -250,6 +251,14 @@ public final class SimulatedAgents {
      * {@link #finishMigration} it. Throws {@link AgentFault} with a distinct code for each refusal.
      */
     Migration beginMigration(SimulatedNode source, MigrateV2vCall call, Optional<String> packetId) {
+        return beginMigration(source, call, packetId, false);
+    }
+
+    /**
+     * As {@link #beginMigration(SimulatedNode, MigrateV2vCall, Optional)}; a {@code stalled} one never shows (no
+     * transition, never on the destination) and is never finished: only {@link #cancel} ends it.
+     */
+    Migration beginMigration(SimulatedNode source, MigrateV2vCall call, Optional<String> packetId, boolean stalled) {
         // Any address whose first label is a node id names a simulated node (created on first mention, as a route
         // does): the worker's inventory, not the simulator's, decides which nodes exist.
         SimulatedNode destination = isNodeId(call.destinationNodeId()) ? destination(call.destinationNodeId()) : null;
@@ -263,8 +272,9 @@ public final class SimulatedAgents {
             throw new AgentFault(AgentFault.DESTINATION_LOGIN_REFUSED, "Cannot log in to destination node");
         }
         AgentTiming timing = timingOf(source);
-        reserve(call.eids(), new InProgress(source, destination,
-                millis.getAsLong() + timing.acceptToVisible().toMillis(), timing.showTransition()));
+        reserve(call.eids(), stalled ? new InProgress(source, destination, Long.MAX_VALUE, false)
+                : new InProgress(source, destination, millis.getAsLong() + timing.acceptToVisible().toMillis(),
+                        timing.showTransition()));
         List<String> missing = call.eids().stream().filter(eid -> !source.containers().contains(eid)).toList();
         if (!missing.isEmpty()) {
             call.eids().forEach(migrating::remove);

@@ -32,6 +32,8 @@ final class SimulatedNode {
     final AtomicLong cancelCalls = new AtomicLong();
     final AtomicLong cancelled = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    /** {@code migrate_v2v} calls held unanswered by a {@code STALL} or {@code STALL_AFTER_MIGRATE} fault. */
+    final AtomicLong stalled = new AtomicLong();
     final AtomicInteger inFlightIn = new AtomicInteger();
     final AtomicInteger inFlightOut = new AtomicInteger();
     final AtomicInteger peakIn = new AtomicInteger();
@@ -100,7 +102,7 @@ final class SimulatedNode {
     /** Clears counters and peaks; containers, sessions, fault and latency stay, so a test can reset between phases. */
     void resetCounters() {
         for (AtomicLong counter : new AtomicLong[] {migrateCalls, loginCalls, getInfoCalls, sessionRejects,
-                completed, failed, cancelCalls, cancelled}) {
+                completed, failed, cancelCalls, cancelled, stalled}) {
             counter.set(0);
         }
         // A migration still running keeps counting: the peak restarts from what is in flight now.

@@ -106,6 +106,7 @@ final class SimulatorAdminRoutes {
         counters.put("failed", node.failed);
         counters.put("cancelCalls", node.cancelCalls);
         counters.put("cancelled", node.cancelled);
+        counters.put("stalled", node.stalled);
         return counters;
     }
 

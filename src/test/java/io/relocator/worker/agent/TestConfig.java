@@ -46,6 +46,12 @@ final class TestConfig {
             String trustStoreType, boolean trustAll, boolean allowPlainHttp, Duration tcpKeepAliveIdle,
             Duration tcpKeepAliveInterval, MemorySize maxAnswerSize) implements RelocatorConfig.Agent {
 
+        /** The runner's setting, not the SOAP client's: off here. */
+        @Override
+        public Duration stallTimeout() {
+            return Duration.ZERO;
+        }
+
         Agent withTcpKeepAlive(Duration idle, Duration interval) {
             return new Agent(connectTimeout, receiveTimeout, headerNamespace, headerTarget, sessionInvalidCodes,
                     trustStore, trustStorePassword, trustStoreType, trustAll, allowPlainHttp, idle, interval, maxAnswerSize);

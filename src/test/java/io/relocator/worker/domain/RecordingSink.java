@@ -23,6 +23,12 @@ public final class RecordingSink implements EventSink {
     }
 
     @Override
+    public Uni<Void> running(MigrationEvent running) {
+        published.add(running);
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
     public Uni<Void> ended(MigrationEvent terminal) {
         published.add(terminal);
         return Uni.createFrom().voidItem();

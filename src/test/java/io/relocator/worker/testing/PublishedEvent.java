@@ -41,7 +41,8 @@ public record PublishedEvent(String key, Map<String, String> headers, JsonNode b
         return body.path("status").asText();
     }
 
+    /** COMPLETED or FAILED: neither STARTED nor a RUNNING heartbeat. */
     public boolean isTerminal() {
-        return !"STARTED".equals(status());
+        return "COMPLETED".equals(status()) || "FAILED".equals(status());
     }
 }

@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 
-import org.jboss.logging.Logger;
-
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -20,7 +18,7 @@ import io.smallrye.mutiny.Uni;
  */
 public final class MigrationRunner {
 
-    private static final Logger LOG = Logger.getLogger(MigrationRunner.class);
+    private static final RequestLog LOG = RequestLog.of(MigrationRunner.class);
 
     private final AgentPort agent;
     private final Clock clock;
@@ -60,12 +58,13 @@ public final class MigrationRunner {
         }
         // A new packet id per attempt, kept in the in-flight mark: what system/cancel names if the answer is lost.
         AttemptHistory current = history.next(start, UUID.randomUUID().toString());
-        LOG.infof("Migration %s attempt %d started: container %s, %s -> %s (packet %s)", request.requestId(),
+        LOG.infof(request, "Migration %s attempt %d started: container %s, %s -> %s (packet %s)", request.requestId(),
                 current.attempts(), request.containerId(), request.sourceNode(), request.targetNode(),
                 current.packetId());
         return events.started(MigrationEvent.started(request, current.attempts(), start), current.firstStart(),
                 current.packetId())
-                .chain(() -> agent.migrate(MigrationCall.of(request, current.packetId())))
+                .chain(() -> events.trace().agentCall(request.sourceNode(), "migrate_v2v",
+                        () -> agent.migrate(MigrationCall.of(request, current.packetId()))))
                 .invoke(outcome -> breakers.record(request.sourceNode(),
                         outcome.isCompleted() || outcome.error().code() != ErrorCode.UNREACHABLE))
                 .chain(outcome -> outcome.isCompleted() ? complete(request, current, false, events)
@@ -142,7 +141,7 @@ public final class MigrationRunner {
         if (next.isAfter(history.firstStart().plus(retry.deadline()))) {
             return fail(request, failed, error, events);
         }
-        LOG.infof("Migration %s attempt %d failed (%s %s); trying again in %d ms", request.requestId(),
+        LOG.infof(request, "Migration %s attempt %d failed (%s %s); trying again in %d ms", request.requestId(),
                 history.attempts(), error.code(), error.message(), delay.toMillis());
         return Uni.createFrom().item(new NextStep.RetryAfter(delay, failed));
     }
@@ -154,16 +153,19 @@ public final class MigrationRunner {
      */
     private Uni<NextStep> reconcile(MigrationRequest request, AttemptHistory history, MigrationError lost,
             EventSink events) {
-        LOG.warnf("Migration %s: %s; asking the Agents where container %s is", request.requestId(), lost.message(),
+        LOG.warnf(request, "Migration %s: %s; asking the Agents where container %s is", request.requestId(), lost.message(),
                 request.containerId());
-        return settle(request, history, lost, reconciliation.begin(clock.instant(), request.sourceNode()), events);
+        return events.trace().reconciliation(() -> settle(request, history, lost,
+                reconciliation.begin(clock.instant(), request.sourceNode()), events));
     }
 
     private Uni<NextStep> settle(MigrationRequest request, AttemptHistory history, MigrationError lost,
             ReconcileState seen, EventSink events) {
         return Uni.combine().all()
-                .unis(agent.locate(request.sourceNode(), request.containerId()),
-                        agent.locate(request.targetNode(), request.containerId()))
+                .unis(events.trace().agentCall(request.sourceNode(), "get_info",
+                        () -> agent.locate(request.sourceNode(), request.containerId())),
+                        events.trace().agentCall(request.targetNode(), "get_info",
+                                () -> agent.locate(request.targetNode(), request.containerId())))
                 .asTuple()
                 .chain(answers -> {
                     Reconciliation.Decision decision = reconciliation.decide(seen, answers.getItem1(),
@@ -195,20 +197,21 @@ public final class MigrationRunner {
         String notMigrated = lost.message() + "; the Agents showed the container idle, only on the source, for "
                 + reconciliation.grace() + ": not migrated";
         if (history.packetId() == null) {
-            LOG.infof("Migration %s: attempt %d's packet id is not known (an older mark): no system/cancel, the grace"
+            LOG.infof(request, "Migration %s: attempt %d's packet id is not known (an older mark): no system/cancel, the grace"
                     + " period is the proof", request.requestId(), history.attempts());
             return afterFailure(request, history, notMigrated(notMigrated, lost), events);
         }
-        return agent.cancel(request.sourceNode(), history.packetId()).chain(cancel -> {
+        return events.trace().agentCall(request.sourceNode(), "cancel",
+                () -> agent.cancel(request.sourceNode(), history.packetId())).chain(cancel -> {
             switch (cancel.result()) {
                 case CANCELLED:
-                    LOG.infof("Migration %s: %s cancelled packet %s of attempt %d", request.requestId(),
+                    LOG.infof(request, "Migration %s: %s cancelled packet %s of attempt %d", request.requestId(),
                             request.sourceNode(), history.packetId(), history.attempts());
                     return afterFailure(request, history,
                             notMigrated(notMigrated + "; its call (packet " + history.packetId() + ") cancelled", lost),
                             events);
                 case REFUSED:
-                    LOG.infof("Migration %s: %s refused system/cancel of packet %s (%s %s): the grace period is the"
+                    LOG.infof(request, "Migration %s: %s refused system/cancel of packet %s (%s %s): the grace period is the"
                             + " proof", request.requestId(), request.sourceNode(), history.packetId(),
                             cancel.error().agentCode(), cancel.error().message());
                     return afterFailure(request, history, notMigrated(notMigrated, lost), events);
@@ -223,7 +226,7 @@ public final class MigrationRunner {
             ReconcileState seen, MigrationError why, EventSink events) {
         Reconciliation.Decision decision = reconciliation.cancelUnanswered(seen, clock.instant());
         if (decision.verdict() == Reconciliation.Verdict.WAIT) {
-            LOG.warnf("Migration %s: system/cancel of packet %s got no answer from %s (%s); nothing sent, asking the"
+            LOG.warnf(request, "Migration %s: system/cancel of packet %s got no answer from %s (%s); nothing sent, asking the"
                     + " Agents again", request.requestId(), history.packetId(), request.sourceNode(), why.message());
             return Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
                     .chain(() -> settle(request, history, lost, decision.seen(), events));
@@ -244,7 +247,7 @@ public final class MigrationRunner {
             EventSink events) {
         MigrationEvent event = MigrationEvent.completed(request, history.attempts(), history.firstStart(),
                 clock.instant(), reconciled);
-        LOG.infof("Migration %s completed in %d ms after %d attempt(s)%s", request.requestId(), event.durationMs(),
+        LOG.infof(request, "Migration %s completed in %d ms after %d attempt(s)%s", request.requestId(), event.durationMs(),
                 history.attempts(), reconciled ? " (established by asking the Agents)" : "");
         return events.ended(event).replaceWith(NextStep.ENDED);
     }
@@ -253,7 +256,7 @@ public final class MigrationRunner {
             EventSink events) {
         MigrationEvent event = MigrationEvent.failed(request, history.attempts(), history.firstStart(),
                 clock.instant(), error);
-        LOG.warnf("Migration %s failed after %d attempt(s): %s %s", request.requestId(), history.attempts(),
+        LOG.warnf(request, "Migration %s failed after %d attempt(s): %s %s", request.requestId(), history.attempts(),
                 error.code(), error.message());
         return events.ended(event).replaceWith(NextStep.ENDED);
     }

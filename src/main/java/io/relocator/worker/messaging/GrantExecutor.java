@@ -32,8 +32,12 @@ import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationRequest;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.NextStep;
+import io.relocator.worker.domain.RequestLog;
 import io.relocator.worker.domain.RequestMark;
+import io.relocator.worker.domain.StepTrace;
 import io.relocator.worker.messaging.OutcomeTransactions.OutcomeDropped;
+import io.relocator.worker.ops.GrantSpans;
+import io.relocator.worker.ops.RequestTracing;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -49,11 +53,14 @@ import io.smallrye.mutiny.Uni;
  *
  * <p>Threads: {@link #offer} on the fleet view's follower, {@link #assigned} and {@link #revoked} on the requests
  * consumer's polling thread (from the rebalance listener); the migrations themselves on whatever thread ends each step.
+ *
+ * <p>Each grant's work is traced in the trace its request's intake started ({@link GrantSpans}): the wait for its
+ * slots, each attempt, its Agent calls and reconciliations; each event carries the trace context of its step.
  */
 @ApplicationScoped
 public class GrantExecutor {
 
-    private static final Logger LOG = Logger.getLogger(GrantExecutor.class);
+    private static final RequestLog REQUEST_LOG = RequestLog.of(GrantExecutor.class);
 
     private final Map<String, LedgerEntry> running = new ConcurrentHashMap<>();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
@@ -70,12 +77,14 @@ public class GrantExecutor {
     private final String requestsTopic;
     private final Clock clock;
     private final Timer waits;
+    private final RequestTracing tracing;
     private volatile boolean closed;
 
     public GrantExecutor(FleetView view, MigrationRunner runner, OutcomeTransactions transactions,
             OutcomeStore store, EventRecords events, LedgerRecords ledger, EndedMigrationMeters endedMeters,
-            RelocatorConfig config, Clock clock, MeterRegistry registry) {
+            RelocatorConfig config, Clock clock, MeterRegistry registry, RequestTracing tracing) {
         this.clock = clock;
+        this.tracing = tracing;
         this.waits = Timer.builder("relocator.migrations.wait")
                 .description("From a request's first read to its grant starting here (waiting for slots and permits)")
                 .publishPercentileHistogram().register(registry);
@@ -156,34 +165,40 @@ public class GrantExecutor {
     private void start(LedgerEntry entry) {
         String id = entry.requestId();
         if (running.putIfAbsent(id, entry) != null) {
-            LOG.infof("Grant %d of %s: its call from an earlier ownership of the partition still runs here: adopted",
-                    entry.epoch(), id);
+            REQUEST_LOG.infof(entry.request(), "Grant %d of %s: its call from an earlier ownership of the partition "
+                    + "still runs here: adopted", entry.epoch(), id);
             return;
         }
+        GrantSpans spans = tracing.grant(entry.request());
         TopicPartition origin = new TopicPartition(requestsTopic, entry.partition());
         Optional<RequestMark> mark = store.lookup(entry.partition(), id);
         Uni<Void> work;
         if (mark.isPresent() && mark.get().ended()) {
-            LOG.debugf("Grant %d of %s: the request already ended, its slots are released", entry.epoch(), id);
+            REQUEST_LOG.debugf(entry.request(), "Grant %d of %s: the request already ended, its slots are released",
+                    entry.epoch(), id);
             work = transactions.writeFor(origin, List.of(ledger.release(id, entry.epoch())), List.of());
         } else if (entry.state() == LedgerEntry.State.ENDING) {
-            work = runner.expire(entry.request(), sinkFor(entry, origin)).replaceWithVoid();
+            spans.waited(entry.request().receivedAt());
+            work = runner.expire(entry.request(), sinkFor(entry, origin, spans)).replaceWithVoid();
         } else {
             work = permits.acquire().chain(() -> {
                 calling.incrementAndGet();
                 if (mark.isEmpty() || !mark.get().inFlight()) {
                     waits.record(Duration.between(entry.request().receivedAt(), clock.instant()));
+                    spans.waited(entry.request().receivedAt());
                 }
-                return run(entry, origin, mark).eventually(this::callEnded);
+                return run(entry, origin, mark, spans).eventually(this::callEnded);
             });
         }
-        work.subscribe().with(done -> running.remove(id, entry), failure -> {
+        work.onTermination().invoke(spans::end).subscribe().with(done -> running.remove(id, entry), failure -> {
             running.remove(id, entry);
             if (failure instanceof OutcomeDropped dropped) {
-                LOG.infof("Request %s left to the new owner of its partition (%s)", id, dropped.getMessage());
+                REQUEST_LOG.infof(entry.request(), "Request %s left to the new owner of its partition (%s)", id,
+                        dropped.getMessage());
             } else {
-                LOG.errorf(failure, "The outcome of request %s could not be committed: stopping, so that its "
-                        + "partition's next owner reconciles it", id);
+                REQUEST_LOG.logf(Logger.Level.ERROR, id, entry.request().containerId(), failure, "The outcome of "
+                        + "request %s could not be committed: stopping, so that its partition's next owner reconciles "
+                        + "it", id);
                 Quarkus.asyncExit(1);
             }
         });
@@ -196,43 +211,53 @@ public class GrantExecutor {
         }
     }
 
-    private Uni<Void> run(LedgerEntry entry, TopicPartition origin, Optional<RequestMark> mark) {
+    private Uni<Void> run(LedgerEntry entry, TopicPartition origin, Optional<RequestMark> mark, GrantSpans spans) {
         MigrationRequest request = entry.request();
-        EventSink sink = sinkFor(entry, origin);
+        EventSink sink = sinkFor(entry, origin, spans);
         if (mark.isPresent() && mark.get().inFlight()) {
-            LOG.infof("Request %s was in flight (attempt %d) when its worker stopped or lost it: reconciling",
-                    request.requestId(), mark.get().attempt());
-            return runner.resume(request, mark.get().history(), sink).chain(next -> after(next, request, sink));
+            REQUEST_LOG.infof(request, "Request %s was in flight (attempt %d) when its worker stopped or lost it: "
+                    + "reconciling", request.requestId(), mark.get().attempt());
+            return runner.resume(request, mark.get().history(), sink).chain(next -> after(next, request, sink, spans));
         }
-        return runner.attempt(request, AttemptHistory.NONE, sink).chain(next -> after(next, request, sink));
+        return runner.attempt(request, AttemptHistory.NONE, sink).chain(next -> after(next, request, sink, spans));
     }
 
     /** Another attempt after the back-off, keeping the grant's slots (and the permit), until the request ends. */
-    private Uni<Void> after(NextStep next, MigrationRequest request, EventSink sink) {
+    private Uni<Void> after(NextStep next, MigrationRequest request, EventSink sink, GrantSpans spans) {
+        spans.attemptEnded();
         if (!(next instanceof NextStep.RetryAfter retry)) {
             return Uni.createFrom().voidItem();
         }
         Duration delay = Duration.ofMillis(Math.max(1, retry.delay().toMillis())); // timers take whole milliseconds
         return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
                 .chain(() -> runner.attempt(request, retry.history(), sink))
-                .chain(again -> after(again, request, sink));
+                .chain(again -> after(again, request, sink, spans));
     }
 
-    /** Where one grant's events go: each with its mark; the terminal one with the release of the grant's slots. */
-    private EventSink sinkFor(LedgerEntry entry, TopicPartition origin) {
+    /**
+     * Where one grant's events go: each with its mark and the trace context of its step; the terminal one with the
+     * release of the grant's slots.
+     */
+    private EventSink sinkFor(LedgerEntry entry, TopicPartition origin, GrantSpans spans) {
         int partition = origin.partition();
         return new EventSink() {
             @Override
             public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
                 RequestMark mark = RequestMark.inFlight(started, firstStart, packetId);
-                return transactions.writeFor(origin, List.of(events.of(started, null), store.record(partition, mark)),
-                        List.of(mark));
+                return transactions.writeFor(origin, List.of(events.of(started, null,
+                        spans.attemptStarted(started.attempt())), store.record(partition, mark)), List.of(mark));
+            }
+
+            @Override
+            public StepTrace trace() {
+                return spans;
             }
 
             @Override
             public Uni<Void> ended(MigrationEvent terminal) {
                 RequestMark mark = RequestMark.ended(terminal);
-                return transactions.writeFor(origin, List.of(events.of(terminal, null), store.record(partition, mark),
+                return transactions.writeFor(origin, List.of(events.of(terminal, null, spans.current()),
+                        store.record(partition, mark),
                         store.inFlightCleared(partition, terminal.requestId()),
                         ledger.release(terminal.requestId(), entry.epoch())), List.of(mark))
                         .invoke(() -> endedMeters.ended(terminal));

@@ -1,5 +1,6 @@
 package io.relocator.worker.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -28,9 +31,14 @@ import io.relocator.worker.domain.MigrationRunner;
 
 import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.ParsedRecord;
+import io.relocator.worker.domain.PrintableText;
 import io.relocator.worker.domain.RequestMark;
+import io.relocator.worker.domain.RequestLog;
 import io.relocator.worker.domain.RequestParser;
+import io.relocator.worker.domain.TraceContext;
 import io.relocator.worker.messaging.OutcomeTransactions.OutcomeDropped;
+import io.relocator.worker.ops.RequestTracing;
+import io.relocator.worker.ops.TracedStep;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
@@ -44,11 +52,15 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * mark to the outcome store, and the record's offset. Intake never waits for a slot, so no record's offset is held for
  * the length of anyone's migration. Idempotency: a requestId with any mark (handed off, in flight, ended) is not
  * handed off again; one being handed off here already is not handed off twice.
+ *
+ * <p>The intake of a request (valid or not) is a span of its trace ({@link RequestTracing#intake}), child of the
+ * record's {@code traceparent}; the request is handed off with that span's context, its FAILED event carries it.
  */
 @ApplicationScoped
 public class RequestIntake {
 
     private static final Logger LOG = Logger.getLogger(RequestIntake.class);
+    private static final RequestLog REQUEST_LOG = RequestLog.of(RequestIntake.class);
 
     private final RequestParser parser;
     private final OutcomeTransactions transactions;
@@ -59,14 +71,16 @@ public class RequestIntake {
     private final KeyMismatches keys;
     private final Clock clock;
     private final EndedMigrationMeters endedMeters;
+    private final RequestTracing tracing;
     private final Map<ConsumedRecord, Instant> unacknowledged = new ConcurrentHashMap<>();
     /** requestIds being handed off or rejected here, with the partition they were read from, until committed. */
     private final Map<String, TopicPartition> active = new ConcurrentHashMap<>();
 
     public RequestIntake(RequestParser parser, OutcomeTransactions transactions, OutcomeStore store,
             EventRecords events, DeadLetterRecords deadLetters, LedgerRecords ledger, KeyMismatches keys, Clock clock,
-            EndedMigrationMeters endedMeters) {
+            EndedMigrationMeters endedMeters, RequestTracing tracing) {
         this.endedMeters = endedMeters;
+        this.tracing = tracing;
         this.parser = parser;
         this.transactions = transactions;
         this.store = store;
@@ -95,26 +109,34 @@ public class RequestIntake {
         unacknowledged.put(record, receivedAt);
         if (parsed instanceof ParsedRecord.Accepted accepted) {
             keys.check(origin.getKey(), accepted.request(), record.partition());
-            return accept(record, accepted.request());
+            MigrationRequest request = accepted.request();
+            TracedStep intake = intake(origin, request.requestId(), request.containerId());
+            return accept(record, request.withTrace(intake.context()), intake);
         }
         if (parsed instanceof ParsedRecord.Rejected rejected) {
             String requestId = rejected.echo().requestId();
+            // a rejected request's containerId may be anything: made printable before a log line or span names it
+            String containerId = rejected.echo().containerId() == null ? null
+                    : PrintableText.of(rejected.echo().containerId(), 64);
+            TracedStep intake = intake(origin, requestId, containerId);
             if (active.putIfAbsent(requestId, record.partition()) != null) {
-                return duplicate(record, requestId, "it is being handled here already");
+                return duplicate(record, requestId, containerId, "it is being handled here already", intake);
             }
             if (store.ended(record.partition().partition(), requestId)) {
                 active.remove(requestId);
-                return duplicate(record, requestId, "it already ended");
+                return duplicate(record, requestId, containerId, "it already ended", intake);
             }
-            LOG.infof("Request %s rejected: %s %s", requestId, rejected.error().code(), rejected.error().message());
+            REQUEST_LOG.logf(Logger.Level.INFO, requestId, containerId, null, "Request %s rejected: %s %s", requestId,
+                    rejected.error().code(), rejected.error().message());
             MigrationEvent event = MigrationEvent.rejected(rejected.echo(), receivedAt, clock.instant(),
                     rejected.error());
-            return handOff(record, ended(record, event, origin.getKey()), requestId);
+            return handOff(record, ended(record, event, origin.getKey(), intake.context()), requestId,
+                    intake.outcome("rejected"));
         }
         String reason = ((ParsedRecord.NotARequest) parsed).reason();
         LOG.warnf("Record %s is not a MigrationRequest (%s): sent to the dead-letter topic", record, reason);
         return handOff(record, complete(record, List.of(deadLetters.of(origin, message.getPayload(), reason)),
-                List.of()), null);
+                List.of()), null, null);
     }
 
     /** A rebalance takes these partitions away: their records not yet handed on are the new owner's to read again. */
@@ -138,34 +160,49 @@ public class RequestIntake {
                 .orElse(Duration.ZERO);
     }
 
-    private Uni<Void> accept(ConsumedRecord record, MigrationRequest request) {
+    private Uni<Void> accept(ConsumedRecord record, MigrationRequest request, TracedStep intake) {
         String requestId = request.requestId();
         if (active.putIfAbsent(requestId, record.partition()) != null) {
-            return duplicate(record, requestId, "it is being handled here already");
+            return duplicate(record, requestId, request.containerId(), "it is being handled here already", intake);
         }
         Optional<RequestMark> mark = store.lookup(record.partition().partition(), requestId);
         if (mark.isPresent()) {
             active.remove(requestId);
-            return duplicate(record, requestId, "it was " + mark.get().stage() + " already");
+            return duplicate(record, requestId, request.containerId(), "it was " + mark.get().stage() + " already",
+                    intake);
         }
         RequestMark handedOff = RequestMark.handedOff(request, clock.instant());
         int partition = record.partition().partition();
-        LOG.debugf("Request %s handed to the fleet's scheduler (node %s -> %s)", requestId, request.sourceNode(),
-                request.targetNode());
+        REQUEST_LOG.debugf(request, "Request %s handed to the fleet's scheduler (node %s -> %s)", requestId,
+                request.sourceNode(), request.targetNode());
         return handOff(record, complete(record, List.of(ledger.want(request, partition),
-                store.record(partition, handedOff)), List.of(handedOff)), requestId);
+                store.record(partition, handedOff)), List.of(handedOff)), requestId, intake.outcome("handed off"));
     }
 
     /** A record that repeats a requestId: done, with nothing written but its offset. */
-    private Uni<Void> duplicate(ConsumedRecord record, String requestId, String why) {
-        LOG.infof("Request %s delivered again (%s): dropped, %s", requestId, record, why);
-        return handOff(record, complete(record, List.of(), List.of()), requestId);
+    private Uni<Void> duplicate(ConsumedRecord record, String requestId, String containerId, String why,
+            TracedStep intake) {
+        REQUEST_LOG.logf(Logger.Level.INFO, requestId, containerId, null, "Request %s delivered again (%s): dropped, %s",
+                requestId, record, why);
+        return handOff(record, complete(record, List.of(), List.of()), requestId, intake.outcome("duplicate"));
     }
 
-    private Uni<Void> ended(ConsumedRecord record, MigrationEvent terminal, byte[] fallbackKey) {
+    /** The span of a request's intake, continuing the trace of the record's {@code traceparent} header if it has one. */
+    private TracedStep intake(IncomingKafkaRecordMetadata<byte[], byte[]> origin, String requestId,
+            String containerId) {
+        Headers headers = origin.getHeaders();
+        return tracing.intake(name -> {
+            Header header = headers == null ? null : headers.lastHeader(name);
+            return header == null || header.value() == null ? null
+                    : new String(header.value(), StandardCharsets.ISO_8859_1);
+        }, origin.getTopic(), requestId, containerId);
+    }
+
+    private Uni<Void> ended(ConsumedRecord record, MigrationEvent terminal, byte[] fallbackKey,
+            TraceContext trace) {
         RequestMark mark = RequestMark.ended(terminal);
         int partition = record.partition().partition();
-        return complete(record, List.of(events.of(terminal, fallbackKey), store.record(partition, mark),
+        return complete(record, List.of(events.of(terminal, fallbackKey, trace), store.record(partition, mark),
                 store.inFlightCleared(partition, terminal.requestId())), List.of(mark))
                 .invoke(() -> acknowledge(record))
                 .invoke(() -> endedMeters.ended(terminal));
@@ -177,9 +214,18 @@ public class RequestIntake {
         return transactions.write(record.partition(), record.offset(), outcome, marks);
     }
 
-    /** Completes at once; the record's outcome is committed in the background. */
-    private Uni<Void> handOff(ConsumedRecord record, Uni<Void> outcome, String requestId) {
+    /** Completes at once; the record's outcome is committed in the background, which ends its intake's span. */
+    private Uni<Void> handOff(ConsumedRecord record, Uni<Void> outcome, String requestId, TracedStep intake) {
         outcome.invoke(() -> acknowledge(record))
+                .onItemOrFailure().invoke((ok, failure) -> {
+                    if (intake != null) {
+                        if (failure != null) {
+                            intake.failed(failure);
+                        } else {
+                            intake.end();
+                        }
+                    }
+                })
                 .eventually(() -> {
                     if (requestId != null) {
                         active.remove(requestId, record.partition());

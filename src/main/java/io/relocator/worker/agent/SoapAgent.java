@@ -111,7 +111,8 @@ public class SoapAgent implements AgentPort {
         AgentPortType port = clients.client(call.sourceNode()).port();
         Context trace = Context.current();
         return withSession(call.sourceNode(), true, session -> timed(call.sourceNode(), AgentCallTimers.MIGRATE_V2V,
-                AgentCalls.<MigrateV2VResponse> call(trace, handler -> port.migrateV2VAsync(requests.migrateV2V(call, target),
+                AgentCalls.<MigrateV2VResponse> call(
+                        trace, handler -> port.migrateV2VAsync(requests.migrateV2V(call, target),
                         requests.migrationHeader(session, call.packetId()), handler))))
                 .map(ignored -> AgentOutcome.completed())
                 .onFailure().recoverWithItem(failure -> AgentOutcome.failed(
@@ -128,7 +129,8 @@ public class SoapAgent implements AgentPort {
         AgentPortType port = clients.client(node).port();
         Context trace = Context.current();
         return withSession(node, true, session -> timed(node, AgentCallTimers.GET_INFO, AgentCalls.<GetInfoResponse> call(
-                trace, handler -> port.getInfoAsync(requests.getInfo(containerId), requests.getInfoHeader(session), handler))))
+                trace, handler ->
+                        port.getInfoAsync(requests.getInfo(containerId), requests.getInfoHeader(session), handler))))
                 .map(response -> presence(node, containerId, response))
                 .onFailure().recoverWithItem(failure -> ContainerPresence.unknown(node, containerId,
                         classify(failure, node)));
@@ -148,7 +150,8 @@ public class SoapAgent implements AgentPort {
         AgentPortType port = clients.client(node).port();
         Context trace = Context.current();
         return withSession(node, true, session -> timed(node, AgentCallTimers.CANCEL, AgentCalls.<CancelResponse> call(
-                trace, handler -> port.cancelAsync(requests.cancel(packetId), requests.cancelHeader(session), handler))))
+                trace, handler ->
+                        port.cancelAsync(requests.cancel(packetId), requests.cancelHeader(session), handler))))
                 .map(ignored -> CancelOutcome.cancelled())
                 .onFailure().recoverWithItem(failure -> {
                     MigrationError error = classify(failure, node);

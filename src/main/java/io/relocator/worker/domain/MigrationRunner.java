@@ -153,7 +153,8 @@ public final class MigrationRunner {
      */
     private Uni<NextStep> reconcile(MigrationRequest request, AttemptHistory history, MigrationError lost,
             EventSink events) {
-        LOG.warnf(request, "Migration %s: %s; asking the Agents where container %s is", request.requestId(), lost.message(),
+        LOG.warnf(request,
+                "Migration %s: %s; asking the Agents where container %s is", request.requestId(), lost.message(),
                 request.containerId());
         return events.trace().reconciliation(() -> settle(request, history, lost,
                 reconciliation.begin(clock.instant(), request.sourceNode()), events));
@@ -197,7 +198,8 @@ public final class MigrationRunner {
         String notMigrated = lost.message() + "; the Agents showed the container idle, only on the source, for "
                 + reconciliation.grace() + ": not migrated";
         if (history.packetId() == null) {
-            LOG.infof(request, "Migration %s: attempt %d's packet id is not known (an older mark): no system/cancel, the grace"
+            LOG.infof(request,
+                    "Migration %s: attempt %d's packet id is not known (an older mark): no system/cancel, the grace"
                     + " period is the proof", request.requestId(), history.attempts());
             return afterFailure(request, history, notMigrated(notMigrated, lost), events);
         }
@@ -211,7 +213,8 @@ public final class MigrationRunner {
                             notMigrated(notMigrated + "; its call (packet " + history.packetId() + ") cancelled", lost),
                             events);
                 case REFUSED:
-                    LOG.infof(request, "Migration %s: %s refused system/cancel of packet %s (%s %s): the grace period is the"
+                    LOG.infof(request,
+                            "Migration %s: %s refused system/cancel of packet %s (%s %s): the grace period is the"
                             + " proof", request.requestId(), request.sourceNode(), history.packetId(),
                             cancel.error().agentCode(), cancel.error().message());
                     return afterFailure(request, history, notMigrated(notMigrated, lost), events);
@@ -226,7 +229,8 @@ public final class MigrationRunner {
             ReconcileState seen, MigrationError why, EventSink events) {
         Reconciliation.Decision decision = reconciliation.cancelUnanswered(seen, clock.instant());
         if (decision.verdict() == Reconciliation.Verdict.WAIT) {
-            LOG.warnf(request, "Migration %s: system/cancel of packet %s got no answer from %s (%s); nothing sent, asking the"
+            LOG.warnf(request,
+                    "Migration %s: system/cancel of packet %s got no answer from %s (%s); nothing sent, asking the"
                     + " Agents again", request.requestId(), history.packetId(), request.sourceNode(), why.message());
             return Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
                     .chain(() -> settle(request, history, lost, decision.seen(), events));
@@ -247,7 +251,8 @@ public final class MigrationRunner {
             EventSink events) {
         MigrationEvent event = MigrationEvent.completed(request, history.attempts(), history.firstStart(),
                 clock.instant(), reconciled);
-        LOG.infof(request, "Migration %s completed in %d ms after %d attempt(s)%s", request.requestId(), event.durationMs(),
+        LOG.infof(request,
+                "Migration %s completed in %d ms after %d attempt(s)%s", request.requestId(), event.durationMs(),
                 history.attempts(), reconciled ? " (established by asking the Agents)" : "");
         return events.ended(event).replaceWith(NextStep.ENDED);
     }

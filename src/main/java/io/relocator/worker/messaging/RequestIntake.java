@@ -182,12 +182,12 @@ public class RequestIntake {
     /** A record that repeats a requestId: done, with nothing written but its offset. */
     private Uni<Void> duplicate(ConsumedRecord record, String requestId, String containerId, String why,
             TracedStep intake) {
-        REQUEST_LOG.logf(Logger.Level.INFO, requestId, containerId, null, "Request %s delivered again (%s): dropped, %s",
-                requestId, record, why);
+        REQUEST_LOG.logf(Logger.Level.INFO, requestId, containerId, null,
+                "Request %s delivered again (%s): dropped, %s", requestId, record, why);
         return handOff(record, complete(record, List.of(), List.of()), requestId, intake.outcome("duplicate"));
     }
 
-    /** The span of a request's intake, continuing the trace of the record's {@code traceparent} header if it has one. */
+    /** The span of a request's intake, continuing the trace of the record's {@code traceparent} header, if any. */
     private TracedStep intake(IncomingKafkaRecordMetadata<byte[], byte[]> origin, String requestId,
             String containerId) {
         Headers headers = origin.getHeaders();

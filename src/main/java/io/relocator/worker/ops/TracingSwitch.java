@@ -24,8 +24,11 @@ public final class TracingSwitch implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        boolean exporting = ENDPOINTS.stream().map(context::getValue).map(value -> value == null ? null : value.getValue())
-                .anyMatch(value -> value != null && !value.isBlank());
+        // Quarkus records the endpoints' documented default (localhost:4317) in a defaults source: only a value set
+        // by the deployment counts (application.properties, environment, system properties: ordinal 100 and up)
+        boolean exporting = ENDPOINTS.stream().map(context::getValue)
+                .anyMatch(value -> value != null && value.getValue() != null && !value.getValue().isBlank()
+                        && value.getConfigSourceOrdinal() >= 100);
         return List.of(new PropertiesConfigSource(Map.of(SDK_DISABLED, String.valueOf(!exporting)),
                 "relocator-tracing-switch", 1));
     }

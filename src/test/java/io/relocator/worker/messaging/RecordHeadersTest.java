@@ -70,7 +70,8 @@ class RecordHeadersTest {
 
     @Test
     void aGuidFollowedByAHeaderOfItsOwnIsNoGuid() {
-        ProducerRecord<byte[], byte[]> record = events.of(rejected(GUID + "\r\nX-Forged: 1"), RECORD_KEY, TraceContext.NONE);
+        ProducerRecord<byte[], byte[]> record = events.of(rejected(GUID + "\r\nX-Forged: 1"), RECORD_KEY,
+                TraceContext.NONE);
         assertArrayEquals(RECORD_KEY, record.key());
         assertNull(record.headers().lastHeader("ce_subject"));
     }

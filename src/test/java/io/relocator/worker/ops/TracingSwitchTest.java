@@ -25,6 +25,16 @@ class TracingSwitchTest {
     }
 
     @Test
+    void anEndpointFromADefaultsSourceDoesNotCount() {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(Map.of("quarkus.otel.exporter.otlp.traces.endpoint",
+                        "http://localhost:4317/"), "defaults", Integer.MIN_VALUE + 100))
+                .withSources(new TracingSwitch())
+                .build();
+        assertEquals("true", config.getRawValue("quarkus.otel.sdk.disabled"));
+    }
+
+    @Test
     void aValueSetElsewhereWins() {
         assertEquals("false", sdkDisabled(Map.of("quarkus.otel.sdk.disabled", "false")));
         assertEquals("true", sdkDisabled(Map.of("quarkus.otel.exporter.otlp.endpoint", "http://collector:4317",

@@ -29,6 +29,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.tracing.TracingPolicy;
 
 /**
  * Builds the CXF client proxy of one node's Agent over the one {@link AgentServiceModel} all nodes share, with what is
@@ -60,6 +61,7 @@ public final class AgentClientBuilder {
     private final AgentServiceModel model;
     /** One for every client: it keeps no state of a call's but the limit. */
     private final AnswerSizeLimit sizeLimit;
+    private final TraceHeaders traceHeaders = new TraceHeaders();
 
     /**
      * @param clientInfos the Quarkus CXF client info of a client key ({@code relocator-agent-<node>}); the Vert.x
@@ -131,7 +133,9 @@ public final class AgentClientBuilder {
         HttpClientOptions options = keepAlive.applyTo(new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setKeepAlive(true)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout(node).toMillis())));
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout(node).toMillis()))
+                // the trace context is sent by TraceHeaders: no span nor header of the HTTP client's own
+                .setTracingPolicy(TracingPolicy.IGNORE));
         if ("https".equalsIgnoreCase(URI.create(node.agentUrl()).getScheme())) {
             tls.applyTo(options);
         }
@@ -154,6 +158,7 @@ public final class AgentClientBuilder {
         ClientImpl client = new ClientImpl(bus, endpoint);
         client.getInInterceptors().add(sizeLimit);
         client.getInFaultInterceptors().add(sizeLimit);
+        client.getOutInterceptors().add(traceHeaders);
         features.forEach(feature -> feature.initialize(client, bus));
         JaxWsClientProxy jaxws = new JaxWsClientProxy(client, ((JaxWsEndpointImpl) endpoint).getJaxwsBinding());
         return (AgentPortType) ProxyHelper.getProxy(AgentPortType.class.getClassLoader(), PROXY_INTERFACES,

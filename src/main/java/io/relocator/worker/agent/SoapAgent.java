@@ -13,6 +13,7 @@ import org.apache.cxf.BusFactory;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import io.quarkiverse.cxf.CXFClientData;
 import io.quarkiverse.cxf.CXFClientInfo;
 import io.quarkiverse.cxf.CxfConfig;
@@ -41,7 +42,8 @@ import io.vertx.core.Vertx;
  * The worker's {@link AgentPort} over SOAP: {@code relocator/migrate_v2v} on the source node's Agent (and
  * {@code envm/get_info}, {@code system/cancel} to reconcile a lost answer), with a session
  * of that node (logged in once, shared, renewed once when the Agent says it is no longer valid). Every outcome is an
- * {@link AgentOutcome}; the returned Uni never fails and ends only when CXF's callback has fired.
+ * {@link AgentOutcome}; the returned Uni never fails and ends only when CXF's callback has fired. Each call sends the
+ * trace context current when it was asked for ({@code traceparent}, {@link TraceHeaders}): the caller's step.
  */
 @ApplicationScoped
 public class SoapAgent implements AgentPort {
@@ -107,8 +109,10 @@ public class SoapAgent implements AgentPort {
                             : call.targetNode())));
         }
         AgentPortType port = clients.client(call.sourceNode()).port();
+        Context trace = Context.current();
         return withSession(call.sourceNode(), true, session -> timed(call.sourceNode(), AgentCallTimers.MIGRATE_V2V,
-                AgentCalls.<MigrateV2VResponse> call(handler -> port.migrateV2VAsync(requests.migrateV2V(call, target),
+                AgentCalls.<MigrateV2VResponse> call(
+                        trace, handler -> port.migrateV2VAsync(requests.migrateV2V(call, target),
                         requests.migrationHeader(session, call.packetId()), handler))))
                 .map(ignored -> AgentOutcome.completed())
                 .onFailure().recoverWithItem(failure -> AgentOutcome.failed(
@@ -123,8 +127,10 @@ public class SoapAgent implements AgentPort {
                     new MigrationError(ErrorCode.UNKNOWN_NODE, "node not in the inventory", false, null, node)));
         }
         AgentPortType port = clients.client(node).port();
+        Context trace = Context.current();
         return withSession(node, true, session -> timed(node, AgentCallTimers.GET_INFO, AgentCalls.<GetInfoResponse> call(
-                handler -> port.getInfoAsync(requests.getInfo(containerId), requests.getInfoHeader(session), handler))))
+                trace, handler ->
+                        port.getInfoAsync(requests.getInfo(containerId), requests.getInfoHeader(session), handler))))
                 .map(response -> presence(node, containerId, response))
                 .onFailure().recoverWithItem(failure -> ContainerPresence.unknown(node, containerId,
                         classify(failure, node)));
@@ -142,8 +148,10 @@ public class SoapAgent implements AgentPort {
                     new MigrationError(ErrorCode.UNKNOWN_NODE, "node not in the inventory", false, null, node)));
         }
         AgentPortType port = clients.client(node).port();
+        Context trace = Context.current();
         return withSession(node, true, session -> timed(node, AgentCallTimers.CANCEL, AgentCalls.<CancelResponse> call(
-                handler -> port.cancelAsync(requests.cancel(packetId), requests.cancelHeader(session), handler))))
+                trace, handler ->
+                        port.cancelAsync(requests.cancel(packetId), requests.cancelHeader(session), handler))))
                 .map(ignored -> CancelOutcome.cancelled())
                 .onFailure().recoverWithItem(failure -> {
                     MigrationError error = classify(failure, node);

@@ -24,4 +24,9 @@ public interface EventSink {
 
     /** The request's one terminal event, written together with the mark that it ended and its record's offset. */
     Uni<Void> ended(MigrationEvent terminal);
+
+    /** Where the steps of this request's migration are traced (its events carry the trace context of their step). */
+    default StepTrace trace() {
+        return StepTrace.NONE;
+    }
 }

@@ -7,8 +7,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
-import org.jboss.logging.Logger;
-
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -22,7 +20,7 @@ import io.smallrye.mutiny.Uni;
  */
 public final class MigrationRunner {
 
-    private static final Logger LOG = Logger.getLogger(MigrationRunner.class);
+    private static final RequestLog LOG = RequestLog.of(MigrationRunner.class);
 
     private final AgentPort agent;
     private final Clock clock;
@@ -88,7 +86,7 @@ public final class MigrationRunner {
         }
         // A new packet id per attempt, kept in the in-flight mark: what system/cancel names if the answer is lost.
         AttemptHistory current = history.next(start, UUID.randomUUID().toString());
-        LOG.infof("Migration %s attempt %d started: container %s, %s -> %s (packet %s)", request.requestId(),
+        LOG.infof(request, "Migration %s attempt %d started: container %s, %s -> %s (packet %s)", request.requestId(),
                 current.attempts(), request.containerId(), request.sourceNode(), request.targetNode(),
                 current.packetId());
         AtomicBoolean callOut = new AtomicBoolean();
@@ -101,7 +99,8 @@ public final class MigrationRunner {
                             stopCall(request, current.packetId(), why);
                         }
                     });
-                    return heartbeat.around(agent.migrate(MigrationCall.of(request, current.packetId())), request,
+                    return heartbeat.around(events.trace().agentCall(request.sourceNode(), "migrate_v2v",
+                            () -> agent.migrate(MigrationCall.of(request, current.packetId()))), request,
                             current.attempts(), start, events);
                 })
                 .invoke(() -> callOut.set(false))
@@ -163,9 +162,9 @@ public final class MigrationRunner {
 
     /** Asks the source's Agent to drop the call sent with {@code packetId}; its answer is only logged. */
     private void stopCall(MigrationRequest request, String packetId, String why) {
-        LOG.infof("Migration %s: %s; sending system/cancel of packet %s to %s", request.requestId(), why, packetId,
+        LOG.infof(request, "Migration %s: %s; sending system/cancel of packet %s to %s", request.requestId(), why, packetId,
                 request.sourceNode());
-        agent.cancel(request.sourceNode(), packetId).subscribe().with(cancel -> LOG.infof(
+        agent.cancel(request.sourceNode(), packetId).subscribe().with(cancel -> LOG.infof(request, 
                 "Migration %s: system/cancel of packet %s: %s%s", request.requestId(), packetId, cancel.result(),
                 cancel.error() == null ? "" : " (" + cancel.error().message() + ")"));
     }
@@ -179,11 +178,11 @@ public final class MigrationRunner {
     private Uni<NextStep> stopped(MigrationRequest request, AttemptHistory history, AgentOutcome outcome,
             Cancellation cancellation, EventSink events) {
         if (outcome.isCompleted()) {
-            LOG.infof("Migration %s completed before the cancel could stop it (%s)", request.requestId(),
+            LOG.infof(request, "Migration %s completed before the cancel could stop it (%s)", request.requestId(),
                     cancellation.why());
             return complete(request, history, false, events);
         }
-        LOG.infof("Migration %s: its call ended (%s %s) after it was asked to stop; asking the Agents where container"
+        LOG.infof(request, "Migration %s: its call ended (%s %s) after it was asked to stop; asking the Agents where container"
                 + " %s is", request.requestId(), outcome.error().code(), outcome.error().message(),
                 request.containerId());
         return settleStopped(request, history, cancellation.why(), outcome.error(),
@@ -266,7 +265,7 @@ public final class MigrationRunner {
         if (next.isAfter(history.firstStart().plus(retry.deadline()))) {
             return fail(request, failed, error, events);
         }
-        LOG.infof("Migration %s attempt %d failed (%s %s); trying again in %d ms", request.requestId(),
+        LOG.infof(request, "Migration %s attempt %d failed (%s %s); trying again in %d ms", request.requestId(),
                 history.attempts(), error.code(), error.message(), delay.toMillis());
         return Uni.createFrom().item(new NextStep.RetryAfter(delay, failed));
     }
@@ -278,16 +277,20 @@ public final class MigrationRunner {
      */
     private Uni<NextStep> reconcile(MigrationRequest request, AttemptHistory history, MigrationError lost,
             EventSink events) {
-        LOG.warnf("Migration %s: %s; asking the Agents where container %s is", request.requestId(), lost.message(),
+        LOG.warnf(request,
+                "Migration %s: %s; asking the Agents where container %s is", request.requestId(), lost.message(),
                 request.containerId());
-        return settle(request, history, lost, reconciliation.begin(clock.instant(), request.sourceNode()), events);
+        return events.trace().reconciliation(() -> settle(request, history, lost,
+                reconciliation.begin(clock.instant(), request.sourceNode()), events));
     }
 
     private Uni<NextStep> settle(MigrationRequest request, AttemptHistory history, MigrationError lost,
             ReconcileState seen, EventSink events) {
         return Uni.combine().all()
-                .unis(agent.locate(request.sourceNode(), request.containerId()),
-                        agent.locate(request.targetNode(), request.containerId()))
+                .unis(events.trace().agentCall(request.sourceNode(), "get_info",
+                        () -> agent.locate(request.sourceNode(), request.containerId())),
+                        events.trace().agentCall(request.targetNode(), "get_info",
+                                () -> agent.locate(request.targetNode(), request.containerId())))
                 .asTuple()
                 .chain(answers -> {
                     Reconciliation.Decision decision = reconciliation.decide(seen, answers.getItem1(),
@@ -319,20 +322,23 @@ public final class MigrationRunner {
         String notMigrated = lost.message() + "; the Agents showed the container idle, only on the source, for "
                 + reconciliation.grace() + ": not migrated";
         if (history.packetId() == null) {
-            LOG.infof("Migration %s: attempt %d's packet id is not known (an older mark): no system/cancel, the grace"
+            LOG.infof(request,
+                    "Migration %s: attempt %d's packet id is not known (an older mark): no system/cancel, the grace"
                     + " period is the proof", request.requestId(), history.attempts());
             return afterFailure(request, history, notMigrated(notMigrated, lost), events);
         }
-        return agent.cancel(request.sourceNode(), history.packetId()).chain(cancel -> {
+        return events.trace().agentCall(request.sourceNode(), "cancel",
+                () -> agent.cancel(request.sourceNode(), history.packetId())).chain(cancel -> {
             switch (cancel.result()) {
                 case CANCELLED:
-                    LOG.infof("Migration %s: %s cancelled packet %s of attempt %d", request.requestId(),
+                    LOG.infof(request, "Migration %s: %s cancelled packet %s of attempt %d", request.requestId(),
                             request.sourceNode(), history.packetId(), history.attempts());
                     return afterFailure(request, history,
                             notMigrated(notMigrated + "; its call (packet " + history.packetId() + ") cancelled", lost),
                             events);
                 case REFUSED:
-                    LOG.infof("Migration %s: %s refused system/cancel of packet %s (%s %s): the grace period is the"
+                    LOG.infof(request,
+                            "Migration %s: %s refused system/cancel of packet %s (%s %s): the grace period is the"
                             + " proof", request.requestId(), request.sourceNode(), history.packetId(),
                             cancel.error().agentCode(), cancel.error().message());
                     return afterFailure(request, history, notMigrated(notMigrated, lost), events);
@@ -347,7 +353,8 @@ public final class MigrationRunner {
             ReconcileState seen, MigrationError why, EventSink events) {
         Reconciliation.Decision decision = reconciliation.cancelUnanswered(seen, clock.instant());
         if (decision.verdict() == Reconciliation.Verdict.WAIT) {
-            LOG.warnf("Migration %s: system/cancel of packet %s got no answer from %s (%s); nothing sent, asking the"
+            LOG.warnf(request,
+                    "Migration %s: system/cancel of packet %s got no answer from %s (%s); nothing sent, asking the"
                     + " Agents again", request.requestId(), history.packetId(), request.sourceNode(), why.message());
             return Uni.createFrom().voidItem().onItem().delayIt().by(reconciliation.interval())
                     .chain(() -> settle(request, history, lost, decision.seen(), events));
@@ -368,7 +375,8 @@ public final class MigrationRunner {
             EventSink events) {
         MigrationEvent event = MigrationEvent.completed(request, history.attempts(), history.firstStart(),
                 clock.instant(), reconciled);
-        LOG.infof("Migration %s completed in %d ms after %d attempt(s)%s", request.requestId(), event.durationMs(),
+        LOG.infof(request,
+                "Migration %s completed in %d ms after %d attempt(s)%s", request.requestId(), event.durationMs(),
                 history.attempts(), reconciled ? " (established by asking the Agents)" : "");
         return events.ended(event).replaceWith(NextStep.ENDED);
     }
@@ -377,7 +385,7 @@ public final class MigrationRunner {
             EventSink events) {
         MigrationEvent event = MigrationEvent.failed(request, history.attempts(), history.firstStart(),
                 clock.instant(), error);
-        LOG.warnf("Migration %s failed after %d attempt(s): %s %s", request.requestId(), history.attempts(),
+        LOG.warnf(request, "Migration %s failed after %d attempt(s): %s %s", request.requestId(), history.attempts(),
                 error.code(), error.message());
         return events.ended(event).replaceWith(NextStep.ENDED);
     }

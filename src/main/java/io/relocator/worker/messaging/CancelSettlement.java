@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.RequestMark;
+import io.relocator.worker.domain.TraceContext;
 
 /**
  * Where a cancel meets the request it names, on the committer's thread of {@link OutcomeTransactions}: the one place
@@ -85,7 +86,7 @@ final class CancelSettlement {
                 RequestMark end = RequestMark.cancelEnded(terminal, pending.cancel());
                 LOG.infof("Cancel %s of %s: %s", pending.requestId(), mark.requestId(),
                         notCancelled == null ? "COMPLETED" : "NOT_CANCELLED, " + notCancelled);
-                records.add(events.of(terminal, null));
+                records.add(events.of(terminal, null, TraceContext.NONE)); // the cancel's own intake span has ended
                 records.add(store.record(partition, end));
                 records.add(store.inFlightCleared(partition, pending.requestId()));
                 ends.add(end);

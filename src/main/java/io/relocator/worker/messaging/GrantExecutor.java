@@ -34,8 +34,12 @@ import io.relocator.worker.domain.MigrationEvent;
 import io.relocator.worker.domain.MigrationRequest;
 import io.relocator.worker.domain.MigrationRunner;
 import io.relocator.worker.domain.NextStep;
+import io.relocator.worker.domain.RequestLog;
 import io.relocator.worker.domain.RequestMark;
+import io.relocator.worker.domain.StepTrace;
 import io.relocator.worker.messaging.OutcomeTransactions.OutcomeDropped;
+import io.relocator.worker.ops.GrantSpans;
+import io.relocator.worker.ops.RequestTracing;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 
@@ -53,11 +57,14 @@ import io.smallrye.mutiny.subscription.Cancellable;
  *
  * <p>Threads: {@link #offer} on the fleet view's follower, {@link #assigned} and {@link #revoked} on the requests
  * consumer's polling thread (from the rebalance listener); the migrations themselves on whatever thread ends each step.
+ *
+ * <p>Each grant's work is traced in the trace its request's intake started ({@link GrantSpans}): the wait for its
+ * slots, each attempt, its Agent calls and reconciliations; each event carries the trace context of its step.
  */
 @ApplicationScoped
 public class GrantExecutor {
 
-    private static final Logger LOG = Logger.getLogger(GrantExecutor.class);
+    private static final RequestLog REQUEST_LOG = RequestLog.of(GrantExecutor.class);
 
     private final Map<String, LedgerEntry> running = new ConcurrentHashMap<>();
     /** The stop switch of each run here: asked by a cancel the scheduler passes on, or by the run's completeBy. */
@@ -76,12 +83,14 @@ public class GrantExecutor {
     private final String requestsTopic;
     private final Clock clock;
     private final Timer waits;
+    private final RequestTracing tracing;
     private volatile boolean closed;
 
     public GrantExecutor(FleetView view, MigrationRunner runner, OutcomeTransactions transactions,
             OutcomeStore store, EventRecords events, LedgerRecords ledger, EndedMigrationMeters endedMeters,
-            RelocatorConfig config, Clock clock, MeterRegistry registry) {
+            RelocatorConfig config, Clock clock, MeterRegistry registry, RequestTracing tracing) {
         this.clock = clock;
+        this.tracing = tracing;
         this.waits = Timer.builder("relocator.migrations.wait")
                 .description("From a request's first read to its grant starting here (waiting for slots and permits)")
                 .publishPercentileHistogram().register(registry);
@@ -166,28 +175,32 @@ public class GrantExecutor {
             if (entry.isCancelRequested() && cancellation != null) {
                 cancellation.request(cancelledBy(entry));
             } else {
-                LOG.infof("Grant %d of %s: its call from an earlier ownership of the partition still runs here: "
-                        + "adopted", entry.epoch(), id);
+                REQUEST_LOG.infof(entry.request(), "Grant %d of %s: its call from an earlier ownership of the "
+                        + "partition still runs here: adopted", entry.epoch(), id);
             }
             return;
         }
+        GrantSpans spans = tracing.grant(entry.request());
         TopicPartition origin = new TopicPartition(requestsTopic, entry.partition());
         Optional<RequestMark> mark = store.lookup(entry.partition(), id);
         Cancellation cancellation = new Cancellation();
         Uni<Void> work;
         if (mark.isPresent() && mark.get().ended()) {
-            LOG.debugf("Grant %d of %s: the request already ended, its slots are released", entry.epoch(), id);
+            REQUEST_LOG.debugf(entry.request(), "Grant %d of %s: the request already ended, its slots are released",
+                    entry.epoch(), id);
             work = transactions.writeFor(origin, List.of(ledger.release(id, entry.epoch())), List.of());
         } else if (entry.state() == LedgerEntry.State.ENDING
                 && ErrorCode.CANCELLED.name().equals(entry.reason())) {
             work = runner.cancelWaiting(entry.request(), entry.request().completeByPassedAt(clock.instant())
                     ? "completeBy " + entry.request().completeBy() + " passed" : cancelledBy(entry),
-                    sinkFor(entry, origin)).replaceWithVoid();
+                    sinkFor(entry, origin, spans)).replaceWithVoid();
         } else if (entry.state() == LedgerEntry.State.ENDING) {
-            work = runner.expire(entry.request(), sinkFor(entry, origin)).replaceWithVoid();
+            spans.waited(entry.request().receivedAt());
+            work = runner.expire(entry.request(), sinkFor(entry, origin, spans)).replaceWithVoid();
         } else if (entry.isCancelRequested() && (mark.isEmpty() || !mark.get().inFlight())) {
             cancellation.request(cancelledBy(entry)); // never called: it ends at once, no permit needed
-            work = runner.attempt(entry.request(), AttemptHistory.NONE, sinkFor(entry, origin), cancellation)
+            spans.waited(entry.request().receivedAt());
+            work = runner.attempt(entry.request(), AttemptHistory.NONE, sinkFor(entry, origin, spans), cancellation)
                     .replaceWithVoid();
         } else {
             if (entry.isCancelRequested()) {
@@ -199,20 +212,23 @@ public class GrantExecutor {
                 calling.incrementAndGet();
                 if (mark.isEmpty() || !mark.get().inFlight()) {
                     waits.record(Duration.between(entry.request().receivedAt(), clock.instant()));
+                    spans.waited(entry.request().receivedAt());
                 }
-                return run(entry, origin, mark, cancellation).eventually(this::callEnded);
+                return run(entry, origin, mark, cancellation, spans).eventually(this::callEnded);
             }).eventually(() -> {
                 deadline.cancel();
                 cancellations.remove(id, cancellation);
             });
         }
-        work.subscribe().with(done -> running.remove(id, entry), failure -> {
+        work.onTermination().invoke(spans::end).subscribe().with(done -> running.remove(id, entry), failure -> {
             running.remove(id, entry);
             if (failure instanceof OutcomeDropped dropped) {
-                LOG.infof("Request %s left to the new owner of its partition (%s)", id, dropped.getMessage());
+                REQUEST_LOG.infof(entry.request(), "Request %s left to the new owner of its partition (%s)", id,
+                        dropped.getMessage());
             } else {
-                LOG.errorf(failure, "The outcome of request %s could not be committed: stopping, so that its "
-                        + "partition's next owner reconciles it", id);
+                REQUEST_LOG.logf(Logger.Level.ERROR, id, entry.request().containerId(), failure, "The outcome of "
+                        + "request %s could not be committed: stopping, so that its partition's next owner reconciles "
+                        + "it", id);
                 Quarkus.asyncExit(1);
             }
         });
@@ -226,31 +242,33 @@ public class GrantExecutor {
     }
 
     private Uni<Void> run(LedgerEntry entry, TopicPartition origin, Optional<RequestMark> mark,
-            Cancellation cancellation) {
+            Cancellation cancellation, GrantSpans spans) {
         MigrationRequest request = entry.request();
-        EventSink sink = sinkFor(entry, origin);
+        EventSink sink = sinkFor(entry, origin, spans);
         if (mark.isPresent() && mark.get().inFlight()) {
-            LOG.infof("Request %s was in flight (attempt %d) when its worker stopped or lost it: reconciling",
-                    request.requestId(), mark.get().attempt());
+            REQUEST_LOG.infof(request, "Request %s was in flight (attempt %d) when its worker stopped or lost it: "
+                    + "reconciling", request.requestId(), mark.get().attempt());
             return runner.resume(request, mark.get().history(), sink, cancellation)
-                    .chain(next -> after(next, request, sink, cancellation));
+                    .chain(next -> after(next, request, sink, cancellation, spans));
         }
         return runner.attempt(request, AttemptHistory.NONE, sink, cancellation)
-                .chain(next -> after(next, request, sink, cancellation));
+                .chain(next -> after(next, request, sink, cancellation, spans));
     }
 
     /**
      * Another attempt after the back-off, keeping the grant's slots (and the permit), until the request ends; a run
      * asked to stop meanwhile ends at once, CANCELLED.
      */
-    private Uni<Void> after(NextStep next, MigrationRequest request, EventSink sink, Cancellation cancellation) {
+    private Uni<Void> after(NextStep next, MigrationRequest request, EventSink sink, Cancellation cancellation,
+            GrantSpans spans) {
+        spans.attemptEnded();
         if (!(next instanceof NextStep.RetryAfter retry)) {
             return Uni.createFrom().voidItem();
         }
         Duration delay = Duration.ofMillis(Math.max(1, retry.delay().toMillis())); // timers take whole milliseconds
         return cancellation.delay(delay)
                 .chain(() -> runner.attempt(request, retry.history(), sink, cancellation))
-                .chain(again -> after(again, request, sink, cancellation));
+                .chain(again -> after(again, request, sink, cancellation, spans));
     }
 
     /** Asks the run to stop at the request's completeBy, if it has one; cancelled when the run ends first. */
@@ -276,28 +294,35 @@ public class GrantExecutor {
     }
 
     /**
-     * Where one grant's events go: STARTED with its in-flight mark, RUNNING heartbeats alone, the terminal one with its
-     * ended mark and the release of the grant's slots; all for the partition the request came from.
+     * Where one grant's events go, each with the trace context of its step: STARTED with its in-flight mark, RUNNING
+     * heartbeats alone, the terminal one with its ended mark and the release of the grant's slots; all for the
+     * partition the request came from.
      */
-    private EventSink sinkFor(LedgerEntry entry, TopicPartition origin) {
+    private EventSink sinkFor(LedgerEntry entry, TopicPartition origin, GrantSpans spans) {
         int partition = origin.partition();
         return new EventSink() {
             @Override
             public Uni<Void> started(MigrationEvent started, Instant firstStart, String packetId) {
                 RequestMark mark = RequestMark.inFlight(started, firstStart, packetId);
-                return transactions.writeFor(origin, List.of(events.of(started, null), store.record(partition, mark)),
-                        List.of(mark));
+                return transactions.writeFor(origin, List.of(events.of(started, null,
+                        spans.attemptStarted(started.attempt())), store.record(partition, mark)), List.of(mark));
+            }
+
+            @Override
+            public StepTrace trace() {
+                return spans;
             }
 
             @Override
             public Uni<Void> running(MigrationEvent running) {
-                return transactions.writeFor(origin, List.of(events.of(running, null)), List.of());
+                return transactions.writeFor(origin, List.of(events.of(running, null, spans.current())), List.of());
             }
 
             @Override
             public Uni<Void> ended(MigrationEvent terminal) {
                 RequestMark mark = RequestMark.ended(terminal);
-                return transactions.writeFor(origin, List.of(events.of(terminal, null), store.record(partition, mark),
+                return transactions.writeFor(origin, List.of(events.of(terminal, null, spans.current()),
+                        store.record(partition, mark),
                         store.inFlightCleared(partition, terminal.requestId()),
                         ledger.release(terminal.requestId(), entry.epoch())), List.of(mark))
                         .invoke(() -> endedMeters.ended(terminal));

@@ -3,6 +3,7 @@ package io.relocator.worker.messaging;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import io.relocator.worker.domain.MigrationRequest;
 import io.relocator.worker.domain.NodeControl;
 import io.relocator.worker.domain.ParsedRecord;
 import io.relocator.worker.domain.RequestParser;
+import io.relocator.worker.domain.TraceContext;
 
 /**
  * The records of the scheduling ledger, written and read back: the scheduler's inbox (partition 0: requests handed
@@ -28,7 +30,8 @@ import io.relocator.worker.domain.RequestParser;
  * {@code n:<node>} ({@link NodeControlRecords}), and the scheduler's position, key {@value #POSITION_KEY}). A request
  * is kept as the validated request in the contract's
  * form (its fields only, never the original record's bytes) and read back through the {@link RequestParser}, with the
- * time it was first read.
+ * time it was first read and the trace context its work continues ({@code traceparent}, {@code tracestate}: the
+ * intake's span), so that whichever worker runs it continues the same trace.
  */
 @ApplicationScoped
 public class LedgerRecords {
@@ -183,10 +186,16 @@ public class LedgerRecords {
             return Optional.empty();
         }
         Instant receivedAt = Instant.parse(node.path("receivedAt").asText());
+        TraceContext trace = new TraceContext(text(node, "traceparent"), text(node, "tracestate"));
         ObjectNode contract = ((ObjectNode) node).deepCopy();
-        contract.remove("receivedAt");
+        contract.remove(List.of("receivedAt", "traceparent", "tracestate"));
         ParsedRecord parsed = parser.parse(json.writeValueAsBytes(contract), receivedAt);
-        return parsed instanceof ParsedRecord.Accepted accepted ? Optional.of(accepted.request()) : Optional.empty();
+        return parsed instanceof ParsedRecord.Accepted accepted ? Optional.of(accepted.request().withTrace(trace))
+                : Optional.empty();
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
     }
 
     /** The request in the contract's form, which the {@link RequestParser} reads back as it was, and when it was read. */
@@ -215,6 +224,12 @@ public class LedgerRecords {
             value.put("reason", request.reason());
         }
         value.put("receivedAt", request.receivedAt().toString());
+        if (request.trace().traceparent() != null) {
+            value.put("traceparent", request.trace().traceparent());
+        }
+        if (request.trace().tracestate() != null) {
+            value.put("tracestate", request.trace().tracestate());
+        }
         return value;
     }
 

@@ -1,5 +1,6 @@
 package io.relocator.worker.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -33,9 +36,14 @@ import io.relocator.worker.domain.MigrationRunner;
 
 import io.relocator.worker.domain.NextStep;
 import io.relocator.worker.domain.ParsedRecord;
+import io.relocator.worker.domain.PrintableText;
 import io.relocator.worker.domain.RequestMark;
+import io.relocator.worker.domain.RequestLog;
 import io.relocator.worker.domain.RequestParser;
+import io.relocator.worker.domain.TraceContext;
 import io.relocator.worker.messaging.OutcomeTransactions.OutcomeDropped;
+import io.relocator.worker.ops.RequestTracing;
+import io.relocator.worker.ops.TracedStep;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
@@ -53,11 +61,15 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * <p>A cancel (a record with {@code cancels}) is deduplicated by its own requestId, then decided from the mark of the
  * request it names when its transaction is written ({@link CancelSettlement}); so is a request's hand-off, which ends
  * it CANCELLED instead when a cancel named it before it arrived.
+ *
+ * <p>The intake of a request (valid or not) is a span of its trace ({@link RequestTracing#intake}), child of the
+ * record's {@code traceparent}; the request is handed off with that span's context, its FAILED event carries it.
  */
 @ApplicationScoped
 public class RequestIntake {
 
     private static final Logger LOG = Logger.getLogger(RequestIntake.class);
+    private static final RequestLog REQUEST_LOG = RequestLog.of(RequestIntake.class);
 
     private final RequestParser parser;
     private final OutcomeTransactions transactions;
@@ -68,14 +80,16 @@ public class RequestIntake {
     private final KeyMismatches keys;
     private final Clock clock;
     private final EndedMigrationMeters endedMeters;
+    private final RequestTracing tracing;
     private final Map<ConsumedRecord, Instant> unacknowledged = new ConcurrentHashMap<>();
     /** requestIds being handed off or rejected here, with the partition they were read from, until committed. */
     private final Map<String, TopicPartition> active = new ConcurrentHashMap<>();
 
     public RequestIntake(RequestParser parser, OutcomeTransactions transactions, OutcomeStore store,
             EventRecords events, DeadLetterRecords deadLetters, LedgerRecords ledger, KeyMismatches keys, Clock clock,
-            EndedMigrationMeters endedMeters) {
+            EndedMigrationMeters endedMeters, RequestTracing tracing) {
         this.endedMeters = endedMeters;
+        this.tracing = tracing;
         this.parser = parser;
         this.transactions = transactions;
         this.store = store;
@@ -104,29 +118,38 @@ public class RequestIntake {
         unacknowledged.put(record, receivedAt);
         if (parsed instanceof ParsedRecord.Accepted accepted) {
             keys.check(origin.getKey(), accepted.request(), record.partition());
-            return accept(record, accepted.request());
+            MigrationRequest request = accepted.request();
+            TracedStep intake = intake(origin, request.requestId(), request.containerId());
+            return accept(record, request.withTrace(intake.context()), intake);
         }
         if (parsed instanceof ParsedRecord.Cancel cancel) {
-            return cancel(record, cancel.cancel());
+            CancelRequest named = cancel.cancel();
+            return cancel(record, named, intake(origin, named.requestId(), named.containerId()));
         }
         if (parsed instanceof ParsedRecord.Rejected rejected) {
             String requestId = rejected.echo().requestId();
+            // a rejected request's containerId may be anything: made printable before a log line or span names it
+            String containerId = rejected.echo().containerId() == null ? null
+                    : PrintableText.of(rejected.echo().containerId(), 64);
+            TracedStep intake = intake(origin, requestId, containerId);
             if (active.putIfAbsent(requestId, record.partition()) != null) {
-                return duplicate(record, requestId, "it is being handled here already");
+                return duplicate(record, requestId, containerId, "it is being handled here already", intake);
             }
             if (store.ended(record.partition().partition(), requestId)) {
                 active.remove(requestId);
-                return duplicate(record, requestId, "it already ended");
+                return duplicate(record, requestId, containerId, "it already ended", intake);
             }
-            LOG.infof("Request %s rejected: %s %s", requestId, rejected.error().code(), rejected.error().message());
+            REQUEST_LOG.logf(Logger.Level.INFO, requestId, containerId, null, "Request %s rejected: %s %s", requestId,
+                    rejected.error().code(), rejected.error().message());
             MigrationEvent event = MigrationEvent.rejected(rejected.echo(), receivedAt, clock.instant(),
                     rejected.error());
-            return handOff(record, ended(record, event, origin.getKey()), requestId);
+            return handOff(record, ended(record, event, origin.getKey(), intake.context()), requestId,
+                    intake.outcome("rejected"));
         }
         String reason = ((ParsedRecord.NotARequest) parsed).reason();
         LOG.warnf("Record %s is not a MigrationRequest (%s): sent to the dead-letter topic", record, reason);
         return handOff(record, complete(record, List.of(deadLetters.of(origin, message.getPayload(), reason)),
-                List.of()), null);
+                List.of()), null, null);
     }
 
     /** A rebalance takes these partitions away: their records not yet handed on are the new owner's to read again. */
@@ -150,21 +173,23 @@ public class RequestIntake {
                 .orElse(Duration.ZERO);
     }
 
-    private Uni<Void> accept(ConsumedRecord record, MigrationRequest request) {
+    private Uni<Void> accept(ConsumedRecord record, MigrationRequest request, TracedStep intake) {
         String requestId = request.requestId();
         if (active.putIfAbsent(requestId, record.partition()) != null) {
-            return duplicate(record, requestId, "it is being handled here already");
+            return duplicate(record, requestId, request.containerId(), "it is being handled here already", intake);
         }
         Optional<RequestMark> mark = store.lookup(record.partition().partition(), requestId);
         if (mark.isPresent() && !mark.get().cancelledBeforeArrival()) {
             active.remove(requestId);
-            return duplicate(record, requestId, "it was " + mark.get().stage() + " already");
+            return duplicate(record, requestId, request.containerId(), "it was " + mark.get().stage() + " already",
+                    intake);
         }
         int partition = record.partition().partition();
         AtomicReference<MigrationEvent> ended = new AtomicReference<>();
         return handOff(record, transactions.writeDecided(record.partition(), record.offset(),
                 marks -> handOffOrEnd(request, partition, marks, ended))
-                .invoke(() -> Optional.ofNullable(ended.get()).ifPresent(endedMeters::ended)), requestId);
+                .invoke(() -> Optional.ofNullable(ended.get()).ifPresent(endedMeters::ended)), requestId,
+                intake.outcome("handed off"));
     }
 
     /**
@@ -177,23 +202,25 @@ public class RequestIntake {
         String requestId = request.requestId();
         Optional<RequestMark> mark = marks.lookup(partition, requestId);
         if (mark.isPresent() && !mark.get().cancelledBeforeArrival()) {
-            LOG.infof("Request %s delivered again: dropped, it was %s already", requestId, mark.get().stage());
+            REQUEST_LOG.infof(request, "Request %s delivered again: dropped, it was %s already", requestId,
+                    mark.get().stage());
             return new TransactionUnit.Decided(List.of(), List.of());
         }
         if (mark.isPresent()) {
             MigrationEvent terminal = MigrationEvent.failed(request, 0, null, clock.instant(),
                     MigrationError.of(ErrorCode.CANCELLED, "cancelled by " + mark.get().cancel().requestId()
                             + " before it arrived; the Agent was never called", false));
-            LOG.infof("Request %s ends CANCELLED on arrival: cancel %s came first", requestId,
+            REQUEST_LOG.infof(request, "Request %s ends CANCELLED on arrival: cancel %s came first", requestId,
                     mark.get().cancel().requestId());
             ended.set(terminal);
             RequestMark end = RequestMark.ended(terminal);
-            return new TransactionUnit.Decided(List.of(events.of(terminal, null), store.record(partition, end),
+            return new TransactionUnit.Decided(List.of(events.of(terminal, null, request.trace()),
+                    store.record(partition, end),
                     store.inFlightCleared(partition, requestId)), List.of(end));
         }
         RequestMark handedOff = RequestMark.handedOff(request, clock.instant());
-        LOG.debugf("Request %s handed to the fleet's scheduler (node %s -> %s)", requestId, request.sourceNode(),
-                request.targetNode());
+        REQUEST_LOG.debugf(request, "Request %s handed to the fleet's scheduler (node %s -> %s)", requestId,
+                request.sourceNode(), request.targetNode());
         return new TransactionUnit.Decided(List.of(ledger.want(request, partition),
                 store.record(partition, handedOff)), List.of(handedOff));
     }
@@ -202,19 +229,21 @@ public class RequestIntake {
      * A cancel: deduplicated by its own requestId, then decided when it is written, from the mark of the request it
      * names (in the same partition: both are keyed by the containerId).
      */
-    private Uni<Void> cancel(ConsumedRecord record, CancelRequest cancel) {
+    private Uni<Void> cancel(ConsumedRecord record, CancelRequest cancel, TracedStep intake) {
         String cancelId = cancel.requestId();
         if (active.putIfAbsent(cancelId, record.partition()) != null) {
-            return duplicate(record, cancelId, "it is being handled here already");
+            return duplicate(record, cancelId, cancel.containerId(), "it is being handled here already", intake);
         }
         int partition = record.partition().partition();
         Optional<RequestMark> mark = store.lookup(partition, cancelId);
         if (mark.isPresent()) {
             active.remove(cancelId);
-            return duplicate(record, cancelId, "it was " + mark.get().stage() + " already");
+            return duplicate(record, cancelId, cancel.containerId(), "it was " + mark.get().stage() + " already",
+                    intake);
         }
         return handOff(record, transactions.writeDecided(record.partition(), record.offset(),
-                marks -> cancelDecision(cancel, partition, marks)), cancelId);
+                marks -> cancelDecision(cancel, partition, marks, intake.context())), cancelId,
+                intake.outcome("cancel"));
     }
 
     /**
@@ -223,7 +252,8 @@ public class RequestIntake {
      * arrives; handed off or in flight, a CANCEL goes to the scheduler and the cancel waits, pending, for the request's
      * end ({@link CancelSettlement}).
      */
-    private TransactionUnit.Decided cancelDecision(CancelRequest cancel, int partition, CancelSettlement.Marks marks) {
+    private TransactionUnit.Decided cancelDecision(CancelRequest cancel, int partition, CancelSettlement.Marks marks,
+            TraceContext trace) {
         String cancelId = cancel.requestId();
         if (marks.lookup(partition, cancelId).isPresent()) {
             LOG.infof("Cancel %s delivered again: dropped", cancelId);
@@ -233,13 +263,13 @@ public class RequestIntake {
         Optional<RequestMark> named = marks.lookup(partition, cancel.cancels());
         if (named.isPresent() && named.get().ended()) {
             return cancelEnds(cancel, partition, now, "request " + cancel.cancels() + " already ended"
-                    + (named.get().outcome() == null ? "" : " " + named.get().outcome()), List.of(), List.of());
+                    + (named.get().outcome() == null ? "" : " " + named.get().outcome()), List.of(), List.of(), trace);
         }
         if (named.isEmpty() || named.get().cancelledBeforeArrival()) {
             RequestMark early = RequestMark.cancelledBeforeArrival(cancel, now);
             return cancelEnds(cancel, partition, now, "request " + cancel.cancels() + " is not known yet; remembered"
                     + " until " + now.plus(store.window()) + ": if it arrives by then it ends CANCELLED without an "
-                    + "Agent call", List.of(store.record(partition, early)), List.of(early));
+                    + "Agent call", List.of(store.record(partition, early)), List.of(early), trace);
         }
         RequestMark pending = RequestMark.cancelPending(cancel, now);
         LOG.infof("Cancel %s of %s (%s) handed to the fleet's scheduler", cancelId, cancel.cancels(),
@@ -249,11 +279,11 @@ public class RequestIntake {
     }
 
     private TransactionUnit.Decided cancelEnds(CancelRequest cancel, int partition, Instant now, String why,
-            List<ProducerRecord<byte[], byte[]>> more, List<RequestMark> moreMarks) {
+            List<ProducerRecord<byte[], byte[]>> more, List<RequestMark> moreMarks, TraceContext trace) {
         MigrationEvent terminal = MigrationEvent.cancelEnded(cancel, now, why);
         RequestMark end = RequestMark.cancelEnded(terminal, cancel);
         LOG.infof("Cancel %s of %s: NOT_CANCELLED, %s", cancel.requestId(), cancel.cancels(), why);
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(List.of(events.of(terminal, null),
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(List.of(events.of(terminal, null, trace),
                 store.record(partition, end), store.inFlightCleared(partition, cancel.requestId())));
         records.addAll(more);
         List<RequestMark> marks = new ArrayList<>(List.of(end));
@@ -262,15 +292,29 @@ public class RequestIntake {
     }
 
     /** A record that repeats a requestId: done, with nothing written but its offset. */
-    private Uni<Void> duplicate(ConsumedRecord record, String requestId, String why) {
-        LOG.infof("Request %s delivered again (%s): dropped, %s", requestId, record, why);
-        return handOff(record, complete(record, List.of(), List.of()), requestId);
+    private Uni<Void> duplicate(ConsumedRecord record, String requestId, String containerId, String why,
+            TracedStep intake) {
+        REQUEST_LOG.logf(Logger.Level.INFO, requestId, containerId, null,
+                "Request %s delivered again (%s): dropped, %s", requestId, record, why);
+        return handOff(record, complete(record, List.of(), List.of()), requestId, intake.outcome("duplicate"));
     }
 
-    private Uni<Void> ended(ConsumedRecord record, MigrationEvent terminal, byte[] fallbackKey) {
+    /** The span of a request's intake, continuing the trace of the record's {@code traceparent} header, if any. */
+    private TracedStep intake(IncomingKafkaRecordMetadata<byte[], byte[]> origin, String requestId,
+            String containerId) {
+        Headers headers = origin.getHeaders();
+        return tracing.intake(name -> {
+            Header header = headers == null ? null : headers.lastHeader(name);
+            return header == null || header.value() == null ? null
+                    : new String(header.value(), StandardCharsets.ISO_8859_1);
+        }, origin.getTopic(), requestId, containerId);
+    }
+
+    private Uni<Void> ended(ConsumedRecord record, MigrationEvent terminal, byte[] fallbackKey,
+            TraceContext trace) {
         RequestMark mark = RequestMark.ended(terminal);
         int partition = record.partition().partition();
-        return complete(record, List.of(events.of(terminal, fallbackKey), store.record(partition, mark),
+        return complete(record, List.of(events.of(terminal, fallbackKey, trace), store.record(partition, mark),
                 store.inFlightCleared(partition, terminal.requestId())), List.of(mark))
                 .invoke(() -> acknowledge(record))
                 .invoke(() -> endedMeters.ended(terminal));
@@ -282,9 +326,18 @@ public class RequestIntake {
         return transactions.write(record.partition(), record.offset(), outcome, marks);
     }
 
-    /** Completes at once; the record's outcome is committed in the background. */
-    private Uni<Void> handOff(ConsumedRecord record, Uni<Void> outcome, String requestId) {
+    /** Completes at once; the record's outcome is committed in the background, which ends its intake's span. */
+    private Uni<Void> handOff(ConsumedRecord record, Uni<Void> outcome, String requestId, TracedStep intake) {
         outcome.invoke(() -> acknowledge(record))
+                .onItemOrFailure().invoke((ok, failure) -> {
+                    if (intake != null) {
+                        if (failure != null) {
+                            intake.failed(failure);
+                        } else {
+                            intake.end();
+                        }
+                    }
+                })
                 .eventually(() -> {
                     if (requestId != null) {
                         active.remove(requestId, record.partition());

@@ -26,6 +26,7 @@ import io.relocator.worker.config.RelocatorConfig;
 import io.relocator.worker.domain.ErrorCode;
 import io.relocator.worker.domain.MigrationError;
 import io.relocator.worker.domain.MigrationEvent;
+import io.relocator.worker.domain.TraceContext;
 import io.relocator.worker.domain.RequestEcho;
 import io.relocator.worker.testing.RandomSamples;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -51,7 +52,7 @@ class RecordHeadersTest {
     @Test
     void aRejectedRequestsContainerIdReachesKeyAndSubjectOnlyAsAGuid() {
         RandomSamples.check(500, RecordHeadersTest::hostile, containerId -> {
-            ProducerRecord<byte[], byte[]> record = events.of(rejected(containerId), RECORD_KEY);
+            ProducerRecord<byte[], byte[]> record = events.of(rejected(containerId), RECORD_KEY, TraceContext.NONE);
             assertPrintableHeaders(record);
             assertArrayEquals(RECORD_KEY, record.key(), "keyed by the record's own key: not a GUID");
             assertNull(record.headers().lastHeader("ce_subject"));
@@ -60,7 +61,7 @@ class RecordHeadersTest {
 
     @Test
     void aRejectedRequestWithAGuidIsKeyedAndSubjectedByIt() {
-        ProducerRecord<byte[], byte[]> record = events.of(rejected(GUID), RECORD_KEY);
+        ProducerRecord<byte[], byte[]> record = events.of(rejected(GUID), RECORD_KEY, TraceContext.NONE);
         assertArrayEquals(GUID.getBytes(StandardCharsets.UTF_8), record.key());
         assertEquals(GUID, headers(record).get("ce_subject"));
         assertPrintableHeaders(record);
@@ -69,7 +70,8 @@ class RecordHeadersTest {
 
     @Test
     void aGuidFollowedByAHeaderOfItsOwnIsNoGuid() {
-        ProducerRecord<byte[], byte[]> record = events.of(rejected(GUID + "\r\nX-Forged: 1"), RECORD_KEY);
+        ProducerRecord<byte[], byte[]> record = events.of(rejected(GUID + "\r\nX-Forged: 1"), RECORD_KEY,
+                TraceContext.NONE);
         assertArrayEquals(RECORD_KEY, record.key());
         assertNull(record.headers().lastHeader("ce_subject"));
     }

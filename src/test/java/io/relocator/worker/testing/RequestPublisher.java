@@ -51,6 +51,18 @@ public final class RequestPublisher implements AutoCloseable {
         }
     }
 
+    /** Sends with record headers ({@code traceparent}, say) and waits. */
+    public void send(String key, String value, Map<String, String> headers) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8));
+        headers.forEach((name, header) -> record.headers().add(name, header.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(record).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("could not publish a request", e);
+        }
+    }
+
     /** Sends without waiting, keyed by {@code key}; {@link #flush()} waits for every send so far. */
     public void sendAsync(String key, String value) {
         producer.send(new ProducerRecord<>(TOPIC, key.getBytes(StandardCharsets.UTF_8),

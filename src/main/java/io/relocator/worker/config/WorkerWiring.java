@@ -14,8 +14,8 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.relocator.worker.ops.RunMeters;
 import io.relocator.worker.domain.AgentPort;
 import io.relocator.worker.domain.CircuitBreakers;
 import io.relocator.worker.domain.ConcurrencyBounds;
@@ -60,10 +60,6 @@ public class WorkerWiring {
     @Singleton
     MigrationRunner migrationRunner(AgentPort agent, Clock clock, RelocatorConfig config, NodeInventory inventory,
             CircuitBreakers breakers, MeterRegistry registry) {
-        Counter stalled = Counter.builder("relocator.migrations.stalled")
-                .description("Agent calls abandoned as lost answers: out past relocator.agent.stall-timeout while the"
-                        + " Agents showed no transition of the container")
-                .register(registry);
         RelocatorConfig.Retry retry = config.retry();
         RelocatorConfig.Reconcile reconcile = config.reconcile();
         return new MigrationRunner(agent, clock,
@@ -73,7 +69,7 @@ public class WorkerWiring {
                         config.agent().receiveTimeout(), perNodeDuration(inventory, node -> node.receiveTimeout()
                                 .orElse(null))),
                 new SplittableRandom(), breakers, new RunningWatch(config.events().runningInterval(),
-                        config.agent().stallTimeout(), reconcile.interval()), stalled::increment);
+                        config.agent().stallTimeout(), reconcile.interval()), new RunMeters(registry));
     }
 
     /** The nodes' own values, for the nodes that set one. */

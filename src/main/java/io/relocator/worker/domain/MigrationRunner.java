@@ -30,18 +30,19 @@ public final class MigrationRunner {
     private final CircuitBreakers breakers;
 
     private final RunningHeartbeat heartbeat;
+    private final RunObserver observer;
 
-    /** Without heartbeats or stall detection. */
+    /** Without heartbeats or stall detection, observed by nothing. */
     public MigrationRunner(AgentPort agent, Clock clock, RetryPolicy retry, Reconciliation reconciliation,
             RandomGenerator random, CircuitBreakers breakers) {
-        this(agent, clock, retry, reconciliation, random, breakers, RunningWatch.OFF, () -> {
-        });
+        this(agent, clock, retry, reconciliation, random, breakers, RunningWatch.OFF, RunObserver.NONE);
     }
 
-    /** @param onStall told of each call abandoned as stalled ({@link RunningHeartbeat}) */
+    /** @param observer told of retries, of how reconciliations end and of calls abandoned as stalled */
     public MigrationRunner(AgentPort agent, Clock clock, RetryPolicy retry, Reconciliation reconciliation,
-            RandomGenerator random, CircuitBreakers breakers, RunningWatch watch, Runnable onStall) {
-        this.heartbeat = new RunningHeartbeat(agent, clock, watch, onStall);
+            RandomGenerator random, CircuitBreakers breakers, RunningWatch watch, RunObserver observer) {
+        this.observer = observer;
+        this.heartbeat = new RunningHeartbeat(agent, clock, watch, observer::stalled);
         this.breakers = breakers;
         this.agent = agent;
         this.clock = clock;
@@ -198,6 +199,7 @@ public final class MigrationRunner {
                 .chain(answers -> {
                     Reconciliation.Decision decision = reconciliation.decide(seen, answers.getItem1(),
                             answers.getItem2(), clock.instant());
+                    observeVerdict(decision);
                     return switch (decision.verdict()) {
                         case MIGRATED -> complete(request, history, true, events);
                         case NOT_MIGRATED -> fail(request, history, cancelled(why, "while its call was out (it ended "
@@ -267,6 +269,7 @@ public final class MigrationRunner {
         }
         LOG.infof(request, "Migration %s attempt %d failed (%s %s); trying again in %d ms", request.requestId(),
                 history.attempts(), error.code(), error.message(), delay.toMillis());
+        observer.retried(error.code());
         return Uni.createFrom().item(new NextStep.RetryAfter(delay, failed));
     }
 
@@ -295,6 +298,7 @@ public final class MigrationRunner {
                 .chain(answers -> {
                     Reconciliation.Decision decision = reconciliation.decide(seen, answers.getItem1(),
                             answers.getItem2(), clock.instant());
+                    observeVerdict(decision);
                     return switch (decision.verdict()) {
                         case MIGRATED -> complete(request, history, true, events);
                         case NOT_MIGRATED -> cancelBeforeRetry(request, history, lost, decision.seen(), events);
@@ -352,6 +356,7 @@ public final class MigrationRunner {
     private Uni<NextStep> afterUnansweredCancel(MigrationRequest request, AttemptHistory history, MigrationError lost,
             ReconcileState seen, MigrationError why, EventSink events) {
         Reconciliation.Decision decision = reconciliation.cancelUnanswered(seen, clock.instant());
+        observeVerdict(decision);
         if (decision.verdict() == Reconciliation.Verdict.WAIT) {
             LOG.warnf(request,
                     "Migration %s: system/cancel of packet %s got no answer from %s (%s); nothing sent, asking the"
@@ -388,6 +393,13 @@ public final class MigrationRunner {
         LOG.warnf(request, "Migration %s failed after %d attempt(s): %s %s", request.requestId(), history.attempts(),
                 error.code(), error.message());
         return events.ended(event).replaceWith(NextStep.ENDED);
+    }
+
+    /** A reconciliation round that settled something (not WAIT) is told to the observer. */
+    private void observeVerdict(Reconciliation.Decision decision) {
+        if (decision.verdict() != Reconciliation.Verdict.WAIT) {
+            observer.reconciled(decision.verdict());
+        }
     }
 
     private static MigrationError expired(AttemptHistory history) {

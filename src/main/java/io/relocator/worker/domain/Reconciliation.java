@@ -100,7 +100,7 @@ public record Reconciliation(Duration interval, Duration deadline, Duration grac
     record Decision(Verdict verdict, ReconcileState seen) {
     }
 
-    enum Verdict {
+    public enum Verdict {
         /** On the destination with no transition and gone from the source. */
         MIGRATED,
         /** Idle on the source and absent from the target, unchanged over the grace period: safe to ask again. */

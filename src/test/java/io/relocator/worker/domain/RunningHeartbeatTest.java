@@ -131,6 +131,8 @@ class RunningHeartbeatTest {
         assertEquals(1, retry.history().attempts());
         assertEquals(List.of(sink.markedPackets.get(0)), agent.cancelled, "system/cancel of the stalled call's packet");
         assertEquals(1, agent.migrations.get(), "nothing sent again by the runner itself");
+        assertEquals(List.of("stalled", "reconciled NOT_MIGRATED", "retried IN_DOUBT"), observed,
+                "the metrics are told of the stall, the reconciliation's verdict and the retry");
     }
 
     private MigrationRunner runner(RunningWatch watch) {
@@ -139,8 +141,28 @@ class RunningHeartbeatTest {
                 new Reconciliation(Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofMillis(200),
                         Duration.ofHours(12)),
                 new SplittableRandom(1), new CircuitBreakers(2, Duration.ofSeconds(30), Duration.ofMinutes(30),
-                        Clock.systemUTC()), watch, stalls::incrementAndGet);
+                        Clock.systemUTC()), watch, observer);
     }
+
+    /** What the runner tells its observer (the metrics in production). */
+    final List<String> observed = new CopyOnWriteArrayList<>();
+    final RunObserver observer = new RunObserver() {
+        @Override
+        public void retried(ErrorCode code) {
+            observed.add("retried " + code);
+        }
+
+        @Override
+        public void reconciled(Reconciliation.Verdict verdict) {
+            observed.add("reconciled " + verdict);
+        }
+
+        @Override
+        public void stalled() {
+            stalls.incrementAndGet();
+            observed.add("stalled");
+        }
+    };
 
     private CompletableFuture<AgentOutcome> watch(RunningWatch watch, Uni<AgentOutcome> call, Instant started) {
         return new RunningHeartbeat(agent, Clock.systemUTC(), watch, stalls::incrementAndGet)

@@ -193,7 +193,7 @@ class HeartbeatFlowTest extends FlowTestSupport {
                     java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             return metrics.lines().filter(line -> line.startsWith("relocator_migrations_stalled_total"))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+                    .mapToDouble(MetricsBatch::sampleValue).findFirst()
                     .orElseThrow(() -> new AssertionError("no relocator_migrations_stalled_total at /q/metrics"));
         } catch (java.io.IOException e) {
             throw new AssertionError(e);

@@ -84,6 +84,16 @@ final class MetricsBatch {
     /** relocator_migrations_ended_total with {@code tags}, 0 before the first. */
     private static double countOf(String metrics, Map<String, String> tags) {
         return metrics.lines().filter(line -> line.startsWith("relocator_migrations_ended_total{") && hasAll(line, tags))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+                .mapToDouble(MetricsBatch::sampleValue).findFirst().orElse(0);
+    }
+
+    /**
+     * The value of one sample line of the OpenMetrics text {@code /q/metrics} serves: the first token after the name
+     * and labels, before any exemplar ({@code # {span_id=...} 1.0 <timestamp>}, present once tracing has seen a span).
+     */
+    static double sampleValue(String line) {
+        int labelsEnd = line.lastIndexOf('}', line.contains(" # {") ? line.indexOf(" # {") : line.length());
+        String rest = labelsEnd >= 0 ? line.substring(labelsEnd + 1) : line.substring(line.indexOf(' '));
+        return Double.parseDouble(rest.strip().split("\\s+")[0]);
     }
 }

@@ -40,6 +40,8 @@ public class ControlPublisher {
 
     private static final Logger LOG = Logger.getLogger(ControlPublisher.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Its transactional id is the worker's {@code relocator.instance-id} and this. */
+    static final String TRANSACTIONAL_ID_SUFFIX = "-admin";
 
     private final NodeControlRecords controls;
     private final AuditEvents audits;
@@ -114,7 +116,7 @@ public class ControlPublisher {
     private KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
             Map<String, Object> settings = ClientSettings.of(kafka, ProducerConfig.configNames());
-            String id = InstanceIdRule.require(config.instanceId()) + "-admin";
+            String id = InstanceIdRule.require(config.instanceId()) + TRANSACTIONAL_ID_SUFFIX;
             settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
             settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             settings.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -60,7 +60,9 @@ import io.smallrye.common.annotation.Identifier;
  * cooperative sticky assignment so that a member joining does not move the role, session timeout half of
  * {@code relocator.scheduler.failover-timeout}) that is assigned the state topic's one partition. Entering it: a producer with the fixed transactional id {@code <requests group>-scheduler} is initialised
  * (which fences any earlier holder and aborts what it left open), the state topic's high watermark is taken, and the
- * state is read back {@code read_committed} from the beginning up to it; only then does it decide. Each step reads the
+ * state is read back {@code read_committed} from the beginning up to it; only then does it decide. While it holds the
+ * role, an {@link AbandonedTransactionFence} aborts what a dead worker left open on the inbox, which would otherwise
+ * hold the inbox's {@code read_committed} reader back until the broker timed it out. Each step reads the
  * inbox from the position recorded in the state, applies what it read to a {@link FleetLedger} (requests wanting
  * slots, releases of slots), grants what the bounds allow, and writes the changes and the new position in one
  * transaction. On any failure of its producer the role is left, its state discarded, and it is entered again only
@@ -76,6 +78,8 @@ public class FleetScheduler {
     private static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration EXPIRY_SCAN_EVERY = Duration.ofSeconds(1);
     private static final Duration PAUSE_AFTER_FAILURE = Duration.ofSeconds(1);
+    /** The election consumer's client id is this and the worker's {@code relocator.instance-id}. */
+    static final String ELECTION_CLIENT_PREFIX = "relocator-scheduler-election-";
 
     private final LedgerRecords records;
     private final NodeControlRecords controls;
@@ -207,7 +211,7 @@ public class FleetScheduler {
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "relocator-scheduler-election-" + config.instanceId().orElse(""));
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, ELECTION_CLIENT_PREFIX + config.instanceId().orElse(""));
         settings.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG); // dynamic member: a dead one leaves after its session
         return new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -261,6 +265,7 @@ public class FleetScheduler {
         private KafkaProducer<byte[], byte[]> producer;
         private KafkaClientMetrics producerMeters;
         private KafkaConsumer<byte[], byte[]> inbox;
+        private AbandonedTransactionFence fence;
         private SchedulerPosition position = SchedulerPosition.START;
         private boolean wantsPaused;
         private Instant nextExpiryScan = Instant.MIN;
@@ -282,6 +287,8 @@ public class FleetScheduler {
             } catch (KafkaException e) {
                 throw new RoleLost("initialising the scheduler's transactions failed", e);
             }
+            fence = transactionFence();
+            fence.start();
             long highWatermark = highWatermark();
             election.seekToBeginning(List.of(state));
             while (election.position(state) < highWatermark) {
@@ -473,6 +480,9 @@ public class FleetScheduler {
 
         void close() {
             active.set(false);
+            if (fence != null) {
+                fence.close();
+            }
             if (inbox != null) {
                 inbox.close(Duration.ZERO);
             }
@@ -498,6 +508,15 @@ public class FleetScheduler {
             } catch (Exception e) {
                 throw new RoleLost("the state topic's high watermark could not be read", e);
             }
+        }
+
+        /** What a dead worker left open on the inbox is aborted at once, not when the broker times it out. */
+        private AbandonedTransactionFence transactionFence() {
+            Map<String, Object> settings = ClientSettings.of(kafka, AdminClientConfig.configNames());
+            settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "relocator-transaction-fence-"
+                    + config.instanceId().orElse(""));
+            return new AbandonedTransactionFence(Admin.create(settings), records.inboxTopic(), group, group,
+                    sessionTimeout(), clock);
         }
 
         private Map<String, Object> producerSettings() {

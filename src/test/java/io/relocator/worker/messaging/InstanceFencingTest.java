@@ -22,7 +22,9 @@ class InstanceFencingTest {
 
     @Test
     void theMessageNamesTheSettingAndTheId() {
-        assertEquals("another worker runs with relocator.instance-id=worker-3; give each process its own",
+        assertEquals("another worker runs with relocator.instance-id=worker-3; give each process its own (or this one"
+                + " was frozen past relocator.scheduler.failover-timeout / 2, taken for dead, and its open transaction"
+                + " aborted by the scheduler)",
                 InstanceFencing.message("worker-3"));
     }
 }

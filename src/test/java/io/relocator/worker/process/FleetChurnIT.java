@@ -38,9 +38,12 @@ class FleetChurnIT extends ProcessTestSupport {
         AppProcess holder = awaitSoleHolder(fleet, Duration.ofSeconds(60));
         AppProcess victim = fleet.stream().filter(w -> w != holder).findFirst().orElseThrow();
         Map<String, String> containerOf = publish("churn-kill", 120);
-        // Once the victim has ended a few, it runs more: its calls are out when it dies.
-        await("the victim runs migrations steadily").atMost(Duration.ofSeconds(90))
-                .until(() -> victim.log().lines().filter(l -> l.contains("completed in")).count() >= 6);
+        // Killed once it has ended a few and, at that moment, has a call the simulator holds (out for 1.5 s): the
+        // victim is only one of three executors, so at a given instant it may hold no call at all.
+        await("the victim runs migrations steadily, a call of its own out at the simulator")
+                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .until(() -> victim.log().lines().filter(l -> l.contains("completed in")).count() >= 6
+                        && !callsOutAtTheSimulator(victim, containerOf).isEmpty());
         victim.kill9();
         awaitEvents("churn-kill", all -> ended(all).size() == containerOf.size(), Duration.ofSeconds(240));
 
@@ -93,6 +96,17 @@ class FleetChurnIT extends ProcessTestSupport {
                 "calls of A adopted after its partitions came back (log)", adopted,
                 "requests B started reconciling (log)", b.log().lines().filter(l -> l.contains("reconciling")).count()));
         assertTrue(adopted > 0, "A took back partitions whose calls it still ran, and adopted them");
+    }
+
+    /** Requests the worker logged as started and not ended whose Agent call the simulator has received. */
+    private static List<String> callsOutAtTheSimulator(AppProcess worker, Map<String, String> containerOf) {
+        String log = worker.log();
+        Map<String, Integer> calls = callsPerContainer();
+        return containerOf.keySet().stream()
+                .filter(id -> log.contains("Migration " + id + " attempt 1 started")
+                        && !log.contains("Migration " + id + " completed in")
+                        && calls.getOrDefault(containerOf.get(id), 0) > 0)
+                .toList();
     }
 
     private List<AppProcess> fleet(String run, String... lives) {

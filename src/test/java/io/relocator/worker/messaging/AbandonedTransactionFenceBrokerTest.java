@@ -27,11 +27,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.relocator.worker.testing.KafkaBrokerResource;
+import io.relocator.worker.testing.BrokerWithAdmin;
 
 /**
  * The sweep of {@link AbandonedTransactionFence} against a real broker: a transaction left open on the inbox by a
@@ -40,22 +39,8 @@ import io.relocator.worker.testing.KafkaBrokerResource;
  */
 class AbandonedTransactionFenceBrokerTest {
 
-    private static final KafkaBrokerResource BROKER = new KafkaBrokerResource();
-    private static Admin admin;
-
-    @BeforeAll
-    static void start() {
-        BROKER.start();
-        admin = Admin.create(Map.of("bootstrap.servers", BROKER.bootstrap()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        BROKER.stop();
-    }
+    @RegisterExtension
+    static final BrokerWithAdmin BROKER = new BrokerWithAdmin();
 
     @Test
     void fencesOnlyTheOpenInboxTransactionOfAWorkerOutsideTheElection() throws Exception {
@@ -63,7 +48,7 @@ class AbandonedTransactionFenceBrokerTest {
         String inbox = run + "inbox";
         String other = run + "other";
         String election = run + "scheduler";
-        admin.createTopics(List.of(new NewTopic(inbox, 2, (short) 1), new NewTopic(other, 1, (short) 1)))
+        BROKER.admin().createTopics(List.of(new NewTopic(inbox, 2, (short) 1), new NewTopic(other, 1, (short) 1)))
                 .all().get(30, TimeUnit.SECONDS);
 
         String dead = run + "worker-0";
@@ -82,7 +67,7 @@ class AbandonedTransactionFenceBrokerTest {
             KafkaProducer<String, String> deadProducer = openTransaction(dead + ControlPublisher.TRANSACTIONAL_ID_SUFFIX,
                     inbox, "left open by a killed worker", producers);
             await("the live worker in the election").atMost(Duration.ofSeconds(60))
-                    .until(() -> !admin.describeConsumerGroups(List.of(election)).describedGroups().get(election)
+                    .until(() -> !BROKER.admin().describeConsumerGroups(List.of(election)).describedGroups().get(election)
                             .get(10, TimeUnit.SECONDS).members().isEmpty());
 
             AbandonedTransactionFence.Sweep sweep = await("a sweep that fences").atMost(Duration.ofSeconds(30))
@@ -92,7 +77,7 @@ class AbandonedTransactionFenceBrokerTest {
             assertEquals(List.of(dead + ControlPublisher.TRANSACTIONAL_ID_SUFFIX), sweep.fenced());
             assertEquals(List.of(alive), sweep.spared());
             await("the broker aborts the fenced transaction").atMost(Duration.ofSeconds(20))
-                    .until(() -> admin.describeTransactions(List.of(dead + ControlPublisher.TRANSACTIONAL_ID_SUFFIX))
+                    .until(() -> BROKER.admin().describeTransactions(List.of(dead + ControlPublisher.TRANSACTIONAL_ID_SUFFIX))
                             .all().get(10, TimeUnit.SECONDS).values().iterator().next().state()
                             != TransactionState.ONGOING);
             assertThrows(KafkaException.class, deadProducer::commitTransaction, "the dead worker's producer is fenced");

@@ -10,13 +10,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.relocator.worker.testing.KafkaBrokerResource;
+import io.relocator.worker.testing.BrokerWithAdmin;
 
 /**
  * The start-up topic check against a real broker: badly configured topics created by hand, read back the way the worker
@@ -25,29 +23,15 @@ import io.relocator.worker.testing.KafkaBrokerResource;
  */
 class TopicCheckBrokerTest {
 
-    private static final KafkaBrokerResource BROKER = new KafkaBrokerResource();
-    private static Admin admin;
-
-    @BeforeAll
-    static void start() {
-        BROKER.start();
-        admin = Admin.create(Map.of("bootstrap.servers", BROKER.bootstrap()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        BROKER.stop();
-    }
+    @RegisterExtension
+    static final BrokerWithAdmin BROKER = new BrokerWithAdmin();
 
     @Test
     void badlyConfiguredTopicsAreRefusedNamingTopicAndSetting() throws Exception {
         String run = "c" + UUID.randomUUID().toString().substring(0, 8) + "-";
         TopicCheck check = new TopicCheck(run + "req", run + "ev", run + "dlq", run + "outcomes", run + "inbox",
                 run + "state", Duration.ofDays(7), false);
-        admin.createTopics(List.of(
+        BROKER.admin().createTopics(List.of(
                 new NewTopic(run + "req", 3, (short) 1),
                 new NewTopic(run + "ev", 3, (short) 1).configs(Map.of("min.insync.replicas", "2")),
                 new NewTopic(run + "inbox", 2, (short) 1).configs(Map.of("retention.ms", "604800000")),
@@ -57,7 +41,7 @@ class TopicCheckBrokerTest {
         awaitVisible(check);
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> TopicCreator.refuseOn(check.problems(TopicCreator.describe(admin, check.topics()))));
+                () -> TopicCreator.refuseOn(check.problems(TopicCreator.describe(BROKER.admin(), check.topics()))));
 
         String message = refused.getMessage();
         assertTrue(message.contains("Topic " + run + "dlq does not exist and relocator.topics.create=false"), message);
@@ -72,16 +56,16 @@ class TopicCheckBrokerTest {
         TopicCheck check = new TopicCheck(run + "req", run + "ev", run + "dlq", run + "outcomes", run + "inbox",
                 run + "state", Duration.ofDays(7), true);
         TestTopics topics = new TestTopics(run);
-        admin.createTopics(TopicCreator.wanted(topics, 2, Duration.ofDays(7))).all().get(30, TimeUnit.SECONDS);
+        BROKER.admin().createTopics(TopicCreator.wanted(topics, 2, Duration.ofDays(7))).all().get(30, TimeUnit.SECONDS);
         awaitVisible(check);
 
-        assertEquals(List.of(), check.problems(TopicCreator.describe(admin, check.topics())));
+        assertEquals(List.of(), check.problems(TopicCreator.describe(BROKER.admin(), check.topics())));
     }
 
     /** Until the broker lists every topic of the run that was created (all but the dead-letter one, at most). */
     private static void awaitVisible(TopicCheck check) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(check.topics()::contains)
+        while (BROKER.admin().listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(check.topics()::contains)
                 .count() < check.topics().size() - 1 && System.nanoTime() < deadline) {
             Thread.sleep(50); // paces the polling; the listing is what is waited for
         }

@@ -23,7 +23,9 @@
 #
 # Environment (optional): BENCH_DIRECT_COUNT, BENCH_OVERHEAD_COUNT, BENCH_SCALE_NODES, BENCH_SCALE_ROUNDS,
 # BENCH_FAIR_SLOW, BENCH_FAIR_FAST (sizes; the defaults are what docs/benchmarks.md reports); BENCH_WORKER_OPTS
-# (extra JVM options or -D overrides for the worker, for experiments; a run with it set says so in the overrides).
+# (extra JVM options or -D overrides for the worker, for experiments; a run with it set says so in the overrides);
+# BENCH_JFR=1 records the worker with JFR (default settings) into target/benchmark/<scenario>.jfr and writes its top
+# CPU and allocation sites beside it (<scenario>-jfr-top.txt, by JfrTop in src/).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -100,8 +102,12 @@ start_worker() {
   local name=$1 props=$2 heap=${3:-512m}
   WORKER_PORT="$(free_port 18280)"
   WORKER_LAUNCHED="$(date +%s%3N)"
+  local jfr=""
+  if [ -n "${BENCH_JFR:-}" ]; then
+    jfr="-XX:StartFlightRecording=filename=$WORK/$name.jfr,dumponexit=true,settings=default"
+  fi
   # shellcheck disable=SC2086 # BENCH_WORKER_OPTS: extra JVM options for experiments (none in the reported runs)
-  java -Xmx"$heap" -XX:+UseG1GC ${BENCH_WORKER_OPTS:-} -Dquarkus.config.locations="file:$props" -Dquarkus.http.port="$WORKER_PORT" \
+  java -Xmx"$heap" -XX:+UseG1GC $jfr ${BENCH_WORKER_OPTS:-} -Dquarkus.config.locations="file:$props" -Dquarkus.http.port="$WORKER_PORT" \
     -Dkafka.bootstrap.servers="$BOOTSTRAP" -Drelocator.instance-id="bench-$name" -jar "$JAR" >"$WORK/$name-worker.log" 2>&1 &
   WORKER_PID=$!
   PIDS+=("$WORKER_PID")
@@ -111,6 +117,13 @@ stop_scenario() {
   stop_pid "$WORKER_PID"
   stop_pid "$SIM_PID"
   WORKER_PID="" SIM_PID=""
+  local recording
+  for recording in "$WORK"/*.jfr; do
+    [ -f "$recording" ] && [ "$recording" -nt "$WORK/.jfr-reported" ] || continue
+    java -cp "$CLASSES" JfrTop "$recording" >"${recording%.jfr}-jfr-top.txt" 2>&1 \
+      && say "JFR top sites: ${recording%.jfr}-jfr-top.txt" || say "JFR: could not read $recording"
+  done
+  touch "$WORK/.jfr-reported"
 }
 
 # inventory FILE SCENARIO NODE...: topics (the scheduler's too, so that no scenario reads another's waiting requests),
@@ -147,7 +160,7 @@ record() {
     echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "command=$COMMAND"
     echo "code=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$( [ -n "$(git -C "$ROOT" status --porcelain -- src pom.xml 2>/dev/null)" ] && echo ' + uncommitted changes in src/')"
-    echo "overrides=$2${BENCH_WORKER_OPTS:+; worker JVM options: $BENCH_WORKER_OPTS}"
+    echo "overrides=$2${BENCH_WORKER_OPTS:+; worker JVM options: $BENCH_WORKER_OPTS}${BENCH_JFR:+; worker recorded with JFR (default settings)}"
   } >"$file"
   echo "$file"
 }
@@ -176,7 +189,7 @@ run_overhead() {
   inventory "$WORK/overhead.properties" overhead $(nodes_named hn $nodes)
   echo "relocator.concurrency.per-target-node=$bound" >>"$WORK/overhead.properties"
   start_worker overhead "$WORK/overhead.properties"
-  bench overhead 400 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
+  bench overhead 520 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
     bootstrap="$BOOTSTRAP" requests=bench-overhead-requests events=bench-overhead-events nodes=$nodes \
     count="${BENCH_OVERHEAD_COUNT:-20000}" warmup=4000 sim-pid="$SIM_PID" broker-pid="$(broker_pid)" >>"$file"
   worker_facts "$file" overhead

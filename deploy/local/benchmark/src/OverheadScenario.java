@@ -3,7 +3,9 @@ import java.util.List;
 /**
  * overhead: end-to-end migrations per second through the worker with a zero-latency simulator, so that the worker's
  * own cost (Kafka in and out, scheduling, the SOAP client) is what limits it. Warm-up first; the figures are from the
- * events (first STARTED to last terminal event) of the measured phase.
+ * events (first STARTED to last terminal event) of the measured phase. Then the added latency with no contention:
+ * {@code latency-count} requests (200) one at a time, each published only once the one before has ended, from the
+ * moment the benchmark hands it to its producer to its STARTED event's {@code occurredAt} (one machine, one clock).
  */
 final class OverheadScenario {
 
@@ -49,6 +51,7 @@ final class OverheadScenario {
                     cpu.report("overhead");
                 }
             }
+            addedLatency(o, sim, ids, events, publisher);
             WorkerProbe probe = new WorkerProbe(Long.parseLong(o.get("pid")));
             Console.result("overhead.worker_threads", probe.threads());
             try {
@@ -57,5 +60,31 @@ final class OverheadScenario {
                 Console.failed("overhead.worker_heap_used_mb", e.getMessage());
             }
         }
+    }
+
+    /** Request to STARTED, one request at a time (nothing else in flight), p50 / p99 / max. */
+    private static void addedLatency(Options o, SimulatorAdmin sim, List<String> ids, Events events,
+            RequestPublisher publisher) throws Exception {
+        int n = o.getInt("latency-count", 200);
+        List<Request> reqs = Request.spread("latency-", n, ids);
+        sim.place(reqs);
+        for (Request r : reqs) {
+            publisher.publish(List.of(r));
+            if (!events.awaitTerminal(List.of(r), 30)) {
+                Console.failed("overhead.added_latency_p50_ms", r.id() + " did not end within 30 s");
+                return;
+            }
+        }
+        long[] waits = events.waitsFromPublish(reqs, publisher);
+        if (waits.length < n) {
+            Console.failed("overhead.added_latency_p50_ms", "only " + waits.length + " of " + n + " started");
+            return;
+        }
+        Console.log("added latency, request to STARTED, one at a time: p50 %d ms, p99 %d ms, max %d ms (%d requests)",
+                Stats.percentile(waits, 50), Stats.percentile(waits, 99), waits[waits.length - 1], n);
+        Console.result("overhead.added_latency_requests", n);
+        Console.result("overhead.added_latency_p50_ms", Stats.percentile(waits, 50));
+        Console.result("overhead.added_latency_p99_ms", Stats.percentile(waits, 99));
+        Console.result("overhead.added_latency_max_ms", waits[waits.length - 1]);
     }
 }

@@ -76,6 +76,10 @@ final class ReportWriter {
                         + " / " + o.getProperty("overhead.cpu_broker_cores") + " / "
                         + o.getProperty("overhead.cpu_bench_cores") + "; " + o.getProperty("overhead.cpu_machine_busy_pct")
                         + " % of 2 cores", "");
+        row(md, "added latency, request published to STARTED, one request at a time (n="
+                + o.getProperty("overhead.added_latency_requests") + "): p50 / p99 / max",
+                o.getProperty("overhead.added_latency_p50_ms") + " / " + o.getProperty("overhead.added_latency_p99_ms")
+                        + " / " + o.getProperty("overhead.added_latency_max_ms") + " ms", "");
         row(md, "worker live threads / heap used at the end", o.getProperty("overhead.worker_threads") + " / "
                 + mb(o, "overhead.worker_heap_used_mb"), "");
         md.append('\n');

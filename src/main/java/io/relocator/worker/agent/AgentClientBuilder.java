@@ -14,10 +14,8 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.common.util.ProxyHelper;
 import org.apache.cxf.endpoint.Client;
 import org.apache.cxf.endpoint.ClientImpl;
-import org.apache.cxf.endpoint.Endpoint;
 import org.apache.cxf.feature.Feature;
 import org.apache.cxf.feature.StaxTransformFeature;
-import org.apache.cxf.frontend.ClientProxy;
 import org.apache.cxf.jaxws.JaxWsClientProxy;
 import org.apache.cxf.jaxws.support.JaxWsEndpointImpl;
 
@@ -89,7 +87,7 @@ public final class AgentClientBuilder {
         this.tls = new AgentTls(settings);
         this.keepAlive = new TcpKeepAlive(settings.tcpKeepAliveIdle(), settings.tcpKeepAliveInterval());
         this.features = features(settings, logging, scrubber);
-        this.model = AgentServiceModel.build(bus);
+        this.model = AgentServiceModel.build(bus, features);
         this.sizeLimit = new AnswerSizeLimit(settings.maxAnswerSize().asLongValue());
     }
 
@@ -113,7 +111,6 @@ public final class AgentClientBuilder {
         NodeConduitFactory conduits = new NodeConduitFactory(clientInfos.apply("relocator-agent-" + nodeId), pool,
                 connectTimeout(node), receiveTimeout(node));
         AgentPortType port = proxy(node.agentUrl(), conduits);
-        ClientProxy.getClient(port).getConduit(); // creates the conduit now, not on the first call
         return new NodeClient(nodeId, port, pool, poolSize);
     }
 
@@ -148,19 +145,19 @@ public final class AgentClientBuilder {
 
     /**
      * The node's JAX-WS proxy, assembled as Quarkus CXF's {@code QuarkusJaxWsProxyFactoryBean} assembles one (so the
-     * async callback methods dispatch the same way), but over the shared {@link AgentServiceModel} instead of a
-     * service model of its own.
+     * async callback methods dispatch the same way), but over the shared {@link AgentServiceModel} endpoint with the
+     * node's own conduit instead of an endpoint and a service model of its own.
      */
     private AgentPortType proxy(String url, NodeConduitFactory conduits) {
-        Endpoint endpoint = model.endpoint(url, conduits, features);
-        // Agents answer with more than the worker reads (tokens, env details): skip unknown elements.
-        endpoint.put("set-jaxb-validation-event-handler", Boolean.FALSE);
-        ClientImpl client = new ClientImpl(bus, endpoint);
+        JaxWsEndpointImpl endpoint = model.endpoint();
+        ClientImpl client = new ClientImpl(bus, endpoint, model.conduit(url, conduits));
         client.getInInterceptors().add(sizeLimit);
         client.getInFaultInterceptors().add(sizeLimit);
         client.getOutInterceptors().add(traceHeaders);
         features.forEach(feature -> feature.initialize(client, bus));
-        JaxWsClientProxy jaxws = new JaxWsClientProxy(client, ((JaxWsEndpointImpl) endpoint).getJaxwsBinding());
+        JaxWsClientProxy jaxws = new JaxWsClientProxy(client, endpoint.getJaxwsBinding());
+        // The proxy names the shared endpoint's address in its request context: name the node's instead.
+        jaxws.getRequestContext().put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, url);
         return (AgentPortType) ProxyHelper.getProxy(AgentPortType.class.getClassLoader(), PROXY_INTERFACES,
                 new QuarkusJaxWsClientProxy(vertx, jaxws, workerDispatchTimeoutMs));
     }

@@ -13,6 +13,7 @@ import org.apache.cxf.Bus;
 import org.apache.cxf.BusFactory;
 import org.apache.cxf.endpoint.Client;
 import org.apache.cxf.frontend.ClientProxy;
+import org.apache.cxf.message.Message;
 import org.apache.cxf.transport.http.HTTPConduit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import io.relocator.worker.config.RelocatorConfig;
 import io.vertx.core.Vertx;
 
 /**
- * Node clients over the one shared service model keep what is their own: address, conduit and timeouts, with the
+ * Node clients over the one shared service model and endpoint keep what is their own: address, conduit and timeouts, with the
  * operations (async and header forms included) those of the one model. Calls through these clients are covered by
  * the flow tests (MigrationFlowTest, AgentFailureFlowTest): the Vert.x conduit needs the Quarkus container to send.
  */
@@ -49,11 +50,15 @@ class SharedServiceModelTest {
             Client b = ClientProxy.getClient(clients.client("hn-b").port());
 
             assertSame(builder.model().service(), a.getEndpoint().getService(), "one service model");
-            assertSame(a.getEndpoint().getService(), b.getEndpoint().getService(), "one service model");
             assertEquals(1, builder.model().service().getServiceInfos().size());
+            assertSame(builder.model().endpoint(), a.getEndpoint(), "one endpoint, its interceptors built once");
+            assertSame(a.getEndpoint(), b.getEndpoint(), "one endpoint, its interceptors built once");
             assertEquals(0, builder.model().service().getEndpoints().values().stream()
-                    .filter(e -> e == a.getEndpoint() || e == b.getEndpoint()).count(), "nodes not added to the model");
-            assertNotSame(a.getEndpoint(), b.getEndpoint());
+                    .filter(e -> e == a.getEndpoint()).count(), "the shared endpoint not added to the model");
+            assertNotSame(a.getConduit(), b.getConduit());
+            assertEquals("http://127.0.0.1:20001/", a.getRequestContext().get(Message.ENDPOINT_ADDRESS),
+                    "each call names the node's address, not the shared endpoint's");
+            assertEquals("http://127.0.0.1:20002/agent", b.getRequestContext().get(Message.ENDPOINT_ADDRESS));
             assertEquals("http://127.0.0.1:20001/", a.getConduit().getTarget().getAddress().getValue());
             assertEquals("http://127.0.0.1:20002/agent", b.getConduit().getTarget().getAddress().getValue());
             assertEquals(20_000, ((HTTPConduit) a.getConduit()).getClient().getReceiveTimeout());

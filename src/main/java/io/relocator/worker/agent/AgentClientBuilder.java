@@ -150,7 +150,7 @@ public final class AgentClientBuilder {
      */
     private AgentPortType proxy(String url, NodeConduitFactory conduits) {
         JaxWsEndpointImpl endpoint = model.endpoint();
-        ClientImpl client = new ClientImpl(bus, endpoint, model.conduit(url, conduits));
+        ClientImpl client = new NodeCxfClient(bus, endpoint, model.conduit(url, conduits));
         client.getInInterceptors().add(sizeLimit);
         client.getInFaultInterceptors().add(sizeLimit);
         client.getOutInterceptors().add(traceHeaders);

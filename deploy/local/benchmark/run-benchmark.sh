@@ -201,18 +201,18 @@ run_scale() {
   local overrides="$nodes nodes; relocator.concurrency.per-target-node=4, relocator.concurrency.per-source-node=8 (sources spread round-robin, about 4 out of each node at once; 8 so the source bound never limits), relocator.concurrency.max-in-flight=2500 (the whole backlog of $((nodes * rounds)) waits at the scheduler, within the default max-waiting 100000); simulator latency 5 s; $rounds requests per target node"
   local file; file="$(record "$name" "$overrides")"
   say "$name: simulator"
-  start_simulator scale -Drelocator.simulator.latency=5s
-  inventory "$WORK/scale.properties" scale $(nodes_named hn "$nodes")
+  start_simulator "$name" -Drelocator.simulator.latency=5s
+  inventory "$WORK/$name.properties" "$name" $(nodes_named hn "$nodes")
   { echo "relocator.concurrency.per-target-node=4"
     echo "relocator.concurrency.per-source-node=8"
     echo "relocator.concurrency.max-in-flight=2500"
-  } >>"$WORK/scale.properties"
+  } >>"$WORK/$name.properties"
   say "$name: worker with $nodes nodes"
-  start_worker scale "$WORK/scale.properties"
+  start_worker "$name" "$WORK/$name.properties"
   bench scale 480 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
-    launched="$WORKER_LAUNCHED" bootstrap="$BOOTSTRAP" requests=bench-scale-requests events=bench-scale-events group=bench-scale \
+    launched="$WORKER_LAUNCHED" bootstrap="$BOOTSTRAP" requests="bench-$name-requests" events="bench-$name-events" group="bench-$name" \
     nodes="$nodes" rounds="$rounds" bound=4 latency-ms=5000 sim-pid="$SIM_PID" broker-pid="$(broker_pid)" >>"$file"
-  worker_facts "$file" scale
+  worker_facts "$file" "$name"
   stop_scenario
 }
 
@@ -220,7 +220,7 @@ run_scale() {
 # (30,000 in all: 6 minutes of work at the bound), max-in-flight 10000, worker -Xmx1g, simulator -Xmx2g.
 run_big() {
   local nodes="${BENCH_BIG_NODES:-5000}" rounds="${BENCH_BIG_ROUNDS:-6}"
-  local overrides="$nodes nodes; relocator.concurrency.per-target-node=2, relocator.concurrency.per-source-node=4 (sources round-robin, about 2 out of each node at once; 4 so the source bound never limits), relocator.concurrency.max-in-flight=10000; worker -Xmx1g; simulator -Xmx2g, latency 60 s; $rounds requests per target node"
+  local overrides="$nodes nodes; relocator.concurrency.per-target-node=2, relocator.concurrency.per-source-node=4 (sources round-robin, about 2 out of each node at once; 4 so the source bound never limits), relocator.concurrency.max-in-flight=10000, relocator.events.running-interval=0 (RUNNING heartbeats off: at their default 60 s, as long as these migrations, each of the 10,000 calls out would open a second connection for its get_info, and 20,000 sockets is this machine's open-file limit per process); /q/metrics scraped every 15 s, as Prometheus commonly does (each scrape of 5,000 nodes' series costs the worker about 0.3 s of CPU: at one a second it took 26 % of the worker's CPU); worker -Xmx1g; simulator -Xmx2g, latency 60 s; $rounds requests per target node"
   local file; file="$(record big "$overrides")"
   say "big: simulator"
   SIM_HEAP=2g start_simulator big -Drelocator.simulator.latency=60s
@@ -228,12 +228,13 @@ run_big() {
   { echo "relocator.concurrency.per-target-node=2"
     echo "relocator.concurrency.per-source-node=4"
     echo "relocator.concurrency.max-in-flight=10000"
+    echo "relocator.events.running-interval=0"
   } >>"$WORK/big.properties"
   say "big: worker with $nodes nodes"
   start_worker big "$WORK/big.properties" 1g
   bench scale 1500 sim="http://127.0.0.1:$SIM_PORT" worker="http://127.0.0.1:$WORKER_PORT" pid="$WORKER_PID" \
     launched="$WORKER_LAUNCHED" bootstrap="$BOOTSTRAP" requests=bench-big-requests events=bench-big-events group=bench-big \
-    nodes="$nodes" rounds="$rounds" bound=2 latency-ms=60000 timeout=1200 sim-pid="$SIM_PID" broker-pid="$(broker_pid)" >>"$file"
+    nodes="$nodes" rounds="$rounds" bound=2 latency-ms=60000 timeout=1200 scrape-ms=15000 sim-pid="$SIM_PID" broker-pid="$(broker_pid)" >>"$file"
   worker_facts "$file" big
   stop_scenario
 }

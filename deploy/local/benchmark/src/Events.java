@@ -144,6 +144,30 @@ final class Events implements AutoCloseable {
         return w.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
+    /**
+     * How long a target node's slot stayed free between migrations, sorted: on each target, the i-th STARTED beyond
+     * the first {@code bound} took the slot the (i - bound)-th terminal event freed, and the gap is the time between
+     * the two (end, release to the scheduler, grant, STARTED committed). Only requests that started and ended count.
+     */
+    long[] slotGaps(List<Request> requests, int bound) {
+        Map<String, List<long[]>> byTarget = new java.util.HashMap<>();
+        for (Request r : requests) {
+            long[] t = byId.get(r.id());
+            if (t != null && t[STARTED] > 0 && t[TERMINAL] > 0) {
+                byTarget.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(new long[] {t[STARTED], t[TERMINAL]});
+            }
+        }
+        List<Long> gaps = new ArrayList<>();
+        for (List<long[]> times : byTarget.values()) {
+            long[] starts = times.stream().mapToLong(x -> x[0]).sorted().toArray();
+            long[] ends = times.stream().mapToLong(x -> x[1]).sorted().toArray();
+            for (int i = bound; i < starts.length; i++) {
+                gaps.add(starts[i] - ends[i - bound]);
+            }
+        }
+        return gaps.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
     /** The run's figures over these requests, from the events seen so far. */
     Stats stats(List<Request> requests) {
         List<long[]> times = new ArrayList<>();

@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Samples the worker while a scenario runs, on a thread of its own: threads and the in-flight and waiting gauges every
- * {@code everyMs}, the heap every {@code heapEveryMs}, and, when a simulator is given, the migrations it holds. The
- * scenarios read the peaks after {@link #stop()}.
+ * Samples the worker while a scenario runs, on a thread of its own: threads every {@code everyMs}, the in-flight and
+ * waiting gauges (a scrape of /q/metrics) every {@link #scrapeEveryMs} (by default {@code everyMs}), the heap every
+ * {@code heapEveryMs}, and, when a simulator is given, the migrations it holds every {@code everyMs}. The scenarios
+ * read the peaks after {@link #stop()}.
  */
 final class Sampler {
 
@@ -30,6 +31,11 @@ final class Sampler {
     volatile int lastWaiting;
     /** In flight at which the live set is taken, once (only with a simulator: the scale run). */
     int liveAt = 1900;
+    /**
+     * How often /q/metrics is scraped. With thousands of nodes a scrape is expensive for the worker (its per-node
+     * series), so the big scenario scrapes as often as Prometheus commonly does, every 15 s, not every second.
+     */
+    long scrapeEveryMs;
     private Thread thread;
 
     /** {@code sim} may be null: then neither the simulator's in-flight count nor the live set are sampled. */
@@ -39,6 +45,7 @@ final class Sampler {
         this.sim = sim;
         this.everyMs = everyMs;
         this.heapEveryMs = heapEveryMs;
+        this.scrapeEveryMs = everyMs;
     }
 
     Sampler start() {
@@ -81,13 +88,18 @@ final class Sampler {
 
     private void loop() {
         long lastHeap = 0;
+        long lastScrape = 0;
+        int inFlight = 0;
         while (running.get()) {
             try {
                 peakThreads = Math.max(peakThreads, probe.threads());
-                Map<String, Double> gauges = WorkerGauges.read(worker);
-                int inFlight = gauges.getOrDefault(WorkerGauges.IN_FLIGHT, 0.0).intValue();
-                lastWaiting = gauges.getOrDefault(WorkerGauges.WAITING, 0.0).intValue();
-                peakInFlight = Math.max(peakInFlight, inFlight);
+                if (System.currentTimeMillis() - lastScrape >= scrapeEveryMs) {
+                    Map<String, Double> gauges = WorkerGauges.read(worker);
+                    lastScrape = System.currentTimeMillis();
+                    inFlight = gauges.getOrDefault(WorkerGauges.IN_FLIGHT, 0.0).intValue();
+                    lastWaiting = gauges.getOrDefault(WorkerGauges.WAITING, 0.0).intValue();
+                    peakInFlight = Math.max(peakInFlight, inFlight);
+                }
                 if (sim != null) {
                     int simIn = 0;
                     for (JsonNode n : sim.nodes()) {

@@ -35,6 +35,7 @@ final class ScaleScenario {
                 RequestPublisher publisher = new RequestPublisher(o.get("bootstrap"), o.get("requests"))) {
             Sampler sampler = new Sampler(probe, o.get("worker"), sim, 1000, 5000);
             sampler.liveAt = (int) (ideal * 0.95);
+            sampler.scrapeEveryMs = o.getInt("scrape-ms", 1000);
             sampler.start();
             CpuWatch cpu = CpuWatch.ofAllProcesses(o);
             long published = System.currentTimeMillis();
@@ -79,6 +80,9 @@ final class ScaleScenario {
             Console.figure("scale.live_heap_at_peak_mb", Console.decimals(sampler.liveHeapMb, 1), sampler.liveSetError());
             Console.figure("scale.heap_committed_mb", sampler.heapCommittedMb, sampler.heapError());
             Console.result("scale.live_at_in_flight", sampler.liveAtInFlight);
+            long[] gaps = events.slotGaps(reqs, o.getInt("bound", 4));
+            Console.result("scale.slot_gap_p50_ms", Stats.percentile(gaps, 50));
+            Console.result("scale.slot_gap_p99_ms", Stats.percentile(gaps, 99));
         }
     }
 

@@ -50,6 +50,8 @@ public final class FleetLedger {
     private final ContainerLines containers = new ContainerLines();
     /** Orders arrivals of requests and of targets, and the targets' turns. */
     private long sequence;
+    /** Numbers the calls of {@link #grant}: a target's scan starts at its first turn of a call ({@link TargetQueue}). */
+    private long scans;
 
     /** @param clusterMax at most this many grants in the whole fleet; at least 1 when present */
     public FleetLedger(ConcurrencyBounds bounds, OptionalInt clusterMax, PriorityOrder order) {
@@ -72,7 +74,7 @@ public final class FleetLedger {
         if (waiting.containsKey(requestId) || granted.containsKey(requestId)) {
             return false;
         }
-        WaitingRequest entry = new WaitingRequest(request, waitingSince, sequence++);
+        WaitingRequest entry = new WaitingRequest(request, waitingSince, sequence++, load(request.sourceNode()));
         waiting.put(requestId, entry);
         targetQueue(request.targetNode()).add(entry);
         containers.append(entry);
@@ -171,11 +173,11 @@ public final class FleetLedger {
      */
     public List<Grant> grant(LongSupplier nextEpoch) {
         List<Grant> grants = new ArrayList<>();
-        targets.values().forEach(TargetQueue::startScan);
+        long scan = ++scans;
         boolean grantedOne = true;
         while (grantedOne && granted.size() < clusterMax) {
             grantedOne = false;
-            for (TargetQueue target : turns()) {
+            for (TargetQueue target : turns(scan)) {
                 if (granted.size() >= clusterMax) {
                     break;
                 }
@@ -235,11 +237,15 @@ public final class FleetLedger {
         return load(node);
     }
 
-    /** The targets that could receive a grant this round, in the order they take their turns. */
-    private List<TargetQueue> turns() {
+    /**
+     * The targets that could receive a grant this round, in the order they take their turns. Only these are scanned,
+     * so only these start their scan of this call: a full target costs two checks, not a scan reset.
+     */
+    private List<TargetQueue> turns(long scan) {
         List<Turn> turns = new ArrayList<>();
         for (TargetQueue target : targets.values()) {
             if (target.load.queued > 0 && target.load.canReceive()) {
+                target.startScan(scan);
                 WaitingRequest best = target.best(grantable, order);
                 if (best != null) {
                     turns.add(new Turn(target, order.rank(best.request.priority(), best.waitingSince)));
@@ -251,7 +257,7 @@ public final class FleetLedger {
     }
 
     private boolean isGrantable(WaitingRequest entry) {
-        return load(entry.request.sourceNode()).canSend() && containers.isNext(entry);
+        return entry.sourceLoad.canSend() && containers.isNext(entry);
     }
 
     private Grant take(WaitingRequest entry, long epoch) {

@@ -24,6 +24,8 @@ final class TargetQueue {
     /** Never served targets take turns in arrival order, before the served ones, which go served longest ago first. */
     private boolean served;
     private long turn;
+    /** The {@link FleetLedger#grant} call whose scan the cursors belong to. */
+    private long scanned = -1;
 
     TargetQueue(NodeLoad load, long arrival) {
         this.load = load;
@@ -71,9 +73,16 @@ final class TargetQueue {
         waiting.later = null;
     }
 
-    /** Starts one {@link FleetLedger#grant}: every line is scanned from its oldest request again. */
-    void startScan() {
-        System.arraycopy(first, 0, cursor, 0, CLASSES);
+    /**
+     * Starts this target's scan of one {@link FleetLedger#grant} call (numbered {@code scan}): every line is scanned
+     * from its oldest request again. Only the first call with a given number resets the cursors; a target not
+     * scanned in a call keeps stale cursors, which it never reads before its next reset.
+     */
+    void startScan(long scan) {
+        if (scanned != scan) {
+            System.arraycopy(first, 0, cursor, 0, CLASSES);
+            scanned = scan;
+        }
     }
 
     /**

@@ -17,17 +17,20 @@ final class WaitingRequest {
     final long arrival;
     /** The container id in lower case: containers are compared case-insensitively. */
     final String containerKey;
+    /** The source node's load, looked up once: checked for every request a grant scan passes. */
+    final NodeLoad sourceLoad;
 
     WaitingRequest earlier;
     WaitingRequest later;
     WaitingRequest previousOfContainer;
     WaitingRequest nextOfContainer;
 
-    WaitingRequest(MigrationRequest request, Instant waitingSince, long arrival) {
+    WaitingRequest(MigrationRequest request, Instant waitingSince, long arrival, NodeLoad sourceLoad) {
         this.request = request;
         this.waitingSince = waitingSince;
         this.arrival = arrival;
         this.containerKey = containerKey(request);
+        this.sourceLoad = sourceLoad;
     }
 
     /** Whether this one has waited longer, or as long and arrived first. */

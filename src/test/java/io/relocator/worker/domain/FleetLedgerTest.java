@@ -400,6 +400,24 @@ class FleetLedgerTest {
         assertEquals(List.of(1, 1), List.of(ledger.granted(), ledger.waiting()));
     }
 
+    /**
+     * A scan skips a request whose source is full and moves past it; a target not scanned in a call (full then)
+     * must still scan from its oldest request again in its next one, or the skipped request would wait for ever.
+     */
+    @Test
+    void aRequestSkippedForItsFullSourceIsGrantedOnceTheSourceFreesEvenAfterCallsThatSkippedItsTarget() {
+        FleetLedger ledger = ledger(1, 1, OptionalInt.empty());
+        want(ledger, request("busy-elsewhere", guid(), "busy", "u"));
+        assertEquals(List.of("busy-elsewhere"), grant(ledger));
+        want(ledger, request("from-busy", guid(), "busy", "t"));
+        want(ledger, request("from-free", guid(), "free", "t"));
+        assertEquals(List.of("from-free"), grant(ledger), "the busy source holds back only its own request");
+        release(ledger, "busy-elsewhere");
+        assertEquals(List.of(), grant(ledger), "t is full: not scanned in this call");
+        release(ledger, "from-free");
+        assertEquals(List.of("from-busy"), grant(ledger));
+    }
+
     private FleetLedger ledger(int perTarget, int perSource, OptionalInt clusterMax) {
         return new FleetLedger(new ConcurrencyBounds(perTarget, perSource, 1, Map.of(), Map.of()), clusterMax,
                 order);

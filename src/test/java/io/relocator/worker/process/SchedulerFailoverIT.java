@@ -48,6 +48,11 @@ class SchedulerFailoverIT extends ProcessTestSupport {
         Map<String, String> config = new LinkedHashMap<>(inventory(SPARE_NODES));
         config.put("relocator.concurrency.per-target-node", String.valueOf(PER_NODE));
         config.put("relocator.concurrency.per-source-node", String.valueOf(PER_NODE));
+        // The requests group's session as in the other kill tests: a rebalance that starts after the kill waits for the
+        // dead member's session, and every executor's transaction fails meanwhile (seen once in CI at the default
+        // 45 s: 45.9 s without a start). That wait is the requests group's, not the scheduler's failover.
+        config.put("mp.messaging.incoming.requests.session.timeout.ms", "10000");
+        config.put("mp.messaging.incoming.requests.heartbeat.interval.ms", "3000");
         List<AppProcess> fleet = new ArrayList<>();
         for (String life : List.of("a", "b", "c")) {
             Map<String, String> own = new LinkedHashMap<>(config);

@@ -49,7 +49,21 @@ abstract class FlowTestSupport {
                 read[0] = records.size();
                 return ended.size() == requestIds.size();
             }, timeout);
+        } catch (AssertionError notEnded) {
+            throw new AssertionError(notEnded.getMessage() + "; not ended: " + notEnded(requestIds, ended, events),
+                    notEnded);
         }
         return events;
+    }
+
+    /** The requests without a terminal event, each with the last status it reached, for a failure message. */
+    private static String notEnded(Set<String> requestIds, Set<String> ended, Map<String, List<PublishedEvent>> events) {
+        StringBuilder said = new StringBuilder();
+        requestIds.stream().filter(id -> !ended.contains(id)).sorted().limit(20).forEach(id -> {
+            List<PublishedEvent> history = events.getOrDefault(id, List.of());
+            said.append(id).append('=').append(history.isEmpty() ? "no event"
+                    : history.get(history.size() - 1).status()).append(' ');
+        });
+        return (requestIds.size() - ended.size()) + " of " + requestIds.size() + ": " + said.toString().trim();
     }
 }

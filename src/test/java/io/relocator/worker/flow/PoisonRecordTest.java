@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.relocator.worker.testing.AdminClient;
 import io.relocator.worker.testing.KafkaBrokerResource;
 import io.relocator.worker.testing.PublishedEvent;
 import io.relocator.worker.testing.RequestPublisher;
@@ -101,7 +102,12 @@ class PoisonRecordTest extends FlowTestSupport {
             requests.flush();
         }
 
-        Map<String, List<PublishedEvent>> events = eventsFor(bootstrap, Set.copyOf(valid), Duration.ofSeconds(120));
+        Map<String, List<PublishedEvent>> events;
+        try {
+            events = eventsFor(bootstrap, Set.copyOf(valid), Duration.ofSeconds(120));
+        } catch (AssertionError notEnded) {
+            throw new AssertionError(notEnded.getMessage() + "; the worker's view: " + workerView(), notEnded);
+        }
         for (String id : valid) {
             List<PublishedEvent> history = events.get(id);
             assertEquals(1, history.stream().filter(PublishedEvent::isTerminal).count(), id);
@@ -128,6 +134,18 @@ class PoisonRecordTest extends FlowTestSupport {
                 URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ready.statusCode(), ready.body());
+    }
+
+    /** What the worker says of the slow nodes and of itself, for a failure message. */
+    private String workerView() {
+        try {
+            AdminClient viewer = AdminClient.as(port, "viewer");
+            return "slow-src " + viewer.get("/admin/api/nodes/" + SLOW_SOURCE).body() + ", slow-dst "
+                    + viewer.get("/admin/api/nodes/" + SLOW_TARGET).body() + ", ready "
+                    + AdminClient.anonymous(port).get("/q/health/ready").body();
+        } catch (RuntimeException unreadable) {
+            return "unreadable (" + unreadable + ")";
+        }
     }
 
     /** The dead letter that names the oversized record's partition and offset. */

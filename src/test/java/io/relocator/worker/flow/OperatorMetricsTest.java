@@ -1,8 +1,12 @@
 package io.relocator.worker.flow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +43,10 @@ class OperatorMetricsTest extends FlowTestSupport {
                 Map.of("node", "hn-01", "operation", "migrate_v2v", "outcome", "ok"));
         assertSample(metrics, "relocator_agent_calls_seconds_bucket",
                 Map.of("node", "hn-01", "operation", "migrate_v2v", "outcome", "ok", "le", "+Inf"));
+        assertEquals(List.of("0.01", "0.05", "0.25", "1.0", "5.0", "30.0", "60.0", "300.0", "900.0", "3600.0",
+                "14400.0", "+Inf"), buckets(metrics, "relocator_agent_calls_seconds_bucket",
+                        Map.of("node", "hn-01", "operation", "migrate_v2v", "outcome", "ok")),
+                "the documented buckets of an Agent call's histogram");
         assertSample(metrics, "relocator_agent_calls_seconds_count",
                 Map.of("node", "hn-02", "operation", "migrate_v2v", "outcome", "agent_error"));
         assertSample(metrics, "relocator_agent_calls_seconds_count",
@@ -48,6 +56,13 @@ class OperatorMetricsTest extends FlowTestSupport {
         assertSample(metrics, "relocator_migrations_ended_total", MetricsBatch.REFUSED);
         assertSample(metrics, "relocator_migrations_duration_seconds_bucket", Map.of("status", "COMPLETED", "le", "+Inf"));
         assertSample(metrics, "relocator_migrations_duration_seconds_count", Map.of("status", "FAILED"));
+    }
+
+    /** The {@code le} of every bucket of one series, in the order scraped. */
+    private static List<String> buckets(String metrics, String name, Map<String, String> tags) {
+        Pattern le = Pattern.compile("le=\"([^\"]+)\"");
+        return metrics.lines().filter(line -> line.startsWith(name + "{") && MetricsBatch.hasAll(line, tags))
+                .map(le::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
     }
 
     /** Some sample whose name starts with {@code namePrefix} carries every one of {@code tags}. */

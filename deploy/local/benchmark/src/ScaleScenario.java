@@ -69,7 +69,10 @@ final class ScaleScenario {
             Console.result("scale.steady_seconds", Console.decimals((steadyTo - steadyFrom) / 1000.0, 1));
             Console.result("scale.steady_rate", Console.decimals(steadyRate, 0));
             Console.result("scale.ideal_rate", Console.decimals(idealRate, 0));
-            Console.result("scale.rate_pct_of_ideal", Console.decimals(100 * steadyRate / idealRate, 1));
+            // No steady window is said as such, never as a rate of 0 (num() in ReportWriter reads it as NaN: missed).
+            Console.result("scale.rate_pct_of_ideal", steadyTo > steadyFrom
+                    ? Console.decimals(100 * steadyRate / idealRate, 1)
+                    : "none (in flight never reached 95 % of " + (int) ideal + "; peak " + st.peakInFlight + ")");
             Console.result("scale.overall_seconds", Console.decimals((st.lastTerminal - st.firstStarted) / 1000.0, 1));
             // The backlog at the ideal rate, plus the last migration's own time.
             Console.result("scale.overall_ideal_seconds",

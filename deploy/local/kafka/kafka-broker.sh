@@ -18,6 +18,9 @@
 #   KAFKA_BROKER_JAVA_OPTS       extra JVM options
 #   KAFKA_BROKER_START_TIMEOUT   seconds to wait for "Kafka Server started" (default 60)
 #   KAFKA_BROKER_STOP_TIMEOUT    seconds to wait after SIGTERM before SIGKILL (default 30)
+#   KAFKA_BROKER_FIRST_PORT, KAFKA_BROKER_LAST_PORT
+#                                the ports searched for a free one (default 19092-19999); brokers started at once by
+#                                different test JVMs get disjoint ranges, so that none takes a port another restarts on
 #   KAFKA_BROKER_OWNER_PID       if set, a watcher stops the broker as soon as that process is gone
 #                                (a test JVM passes its own pid so a crashed or killed build leaves no broker behind)
 #   KAFKA_BROKER_SECURITY        plaintext (default) or sasl_ssl. With sasl_ssl the only client listener is
@@ -33,8 +36,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 POM="$SCRIPT_DIR/pom.xml"
 CP_FILE="$SCRIPT_DIR/target/classpath.txt"
 LOG4J_CONFIG="$SCRIPT_DIR/log4j2.properties"
-FIRST_PORT=19092
-LAST_PORT=19999
+FIRST_PORT="${KAFKA_BROKER_FIRST_PORT:-19092}"
+LAST_PORT="${KAFKA_BROKER_LAST_PORT:-19999}"
 
 log() { printf '[kafka-broker] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -60,13 +61,15 @@ abstract class ProcessTestSupport {
 
     private final List<AppProcess> workers = new ArrayList<>();
 
+    /** Starts the class's own broker and simulator (its log {@code target/it-logs/<class>-simulator.log}). */
     @BeforeAll
-    static void startBrokerAndSimulator() {
+    static void startBrokerAndSimulator(TestInfo testClass) {
         broker = new KafkaBrokerResource();
         broker.start();
         password = UUID.randomUUID() + "-Pw";
         String adminToken = UUID.randomUUID() + "-Admin";
-        simulator = AppProcess.start("simulator", Map.of(
+        String name = testClass.getTestClass().map(Class::getSimpleName).orElse("process") + "-simulator";
+        simulator = AppProcess.start(name, Map.of(
                 "kafka.bootstrap.servers", broker.bootstrap(),
                 "relocator.worker.enabled", "false",
                 "relocator.simulator.enabled", "true",

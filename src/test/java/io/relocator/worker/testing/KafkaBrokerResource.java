@@ -42,6 +42,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     static final String ACTIVE_BOOTSTRAP_PROPERTY = "relocator-test.kafka.active-bootstrap";
 
     static final String SCRIPT = "deploy/local/kafka/kafka-broker.sh";
+    /** The first port this JVM's brokers may take (1,000 from there); unset, the script's own range. */
+    static final String FIRST_PORT_PROPERTY = "relocator-test.kafka.first-port";
     static final String SASL_USER = "worker";
 
     private static final long START_TIMEOUT_SECONDS = 180;
@@ -245,6 +247,11 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
                     .redirectError(errFile.toFile());
             // A watcher in the script stops the broker when this JVM is gone, however it ends.
             pb.environment().put("KAFKA_BROKER_OWNER_PID", Long.toString(ProcessHandle.current().pid()));
+            String firstPort = System.getProperty(FIRST_PORT_PROPERTY);
+            if (firstPort != null) { // one range of 1,000 ports per test JVM (failsafe's forks)
+                pb.environment().put("KAFKA_BROKER_FIRST_PORT", firstPort);
+                pb.environment().put("KAFKA_BROKER_LAST_PORT", Integer.toString(Integer.parseInt(firstPort) + 999));
+            }
             if (saslPassword != null) {
                 pb.environment().put("KAFKA_BROKER_SECURITY", "sasl_ssl");
                 pb.environment().put("KAFKA_BROKER_SASL_USER", SASL_USER);

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -115,7 +119,9 @@ class SchedulerFailoverIT extends ProcessTestSupport {
 
         assertTrue(runningAtKill > 0, "the kill landed while migrations were running");
         assertTrue(failover.compareTo(Duration.ofSeconds(FAILOVER_TIMEOUT_S + MARGIN_S)) <= 0,
-                "new migrations started again " + failover.toMillis() + " ms after the kill");
+                () -> "new migrations started again " + failover.toMillis() + " ms after the kill; the survivors' "
+                        + "group and role events since then (CI keeps no log file):\n"
+                        + afterTheKill(survivors, killedAt));
         assertNodeBounds(peakIn, peakOut, PER_NODE);
         firstTally.assertNoneLostOrDuplicated();
         secondTally.assertNoneLostOrDuplicated();
@@ -123,5 +129,25 @@ class SchedulerFailoverIT extends ProcessTestSupport {
         both.putAll(second);
         both.forEach((id, container) -> assertEquals(1, calls.getOrDefault(container, 0),
                 id + ": the migration was sent " + calls.get(container) + " times"));
+    }
+
+    /** What a survivor's log says of the two groups' rebalances, the role and failed transactions since the kill. */
+    private static String afterTheKill(List<AppProcess> survivors, Instant killedAt) {
+        Pattern line = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3}) .*(groupId=relocator-worker"
+                + "(?:-scheduler)?\\] (?:Request joining|Successfully joined|Successfully synced|SyncGroup failed|"
+                + "JoinGroup failed|Member .* sending LeaveGroup|Attempt to heartbeat failed).{0,60}|Scheduling role "
+                + ".{0,60}|failed and is tried again.{0,80}|Queued outcomes were not committed.{0,40})");
+        DateTimeFormatter stamp = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS").withZone(ZoneId.systemDefault());
+        StringBuilder out = new StringBuilder();
+        for (AppProcess worker : survivors) {
+            worker.log().lines().map(line::matcher).filter(Matcher::find).forEach(m -> {
+                Instant at = stamp.parse(m.group(1), Instant::from);
+                if (!at.isBefore(killedAt) && out.length() < 6_000) {
+                    out.append(String.format("  %s +%.1f s %s%n", worker.name(),
+                            Duration.between(killedAt, at).toMillis() / 1000.0, m.group(2)));
+                }
+            });
+        }
+        return out.toString();
     }
 }
